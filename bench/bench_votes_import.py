@@ -1,0 +1,162 @@
+"""Importing 1,000,000 vote positions (435 members x 2,300 roll calls, generic vote CSV) vs the
+naive baseline (csv.reader + one ORM VotePosition object added per row + commit).
+
+Ours: `run_import` (pandas chunks, bulk inserts, one key lookup per batch, voters matched by id
+against a 435-person roster), median of BENCH_RUNS (default 3) runs, each on a fresh SQLite file.
+Baseline: measured on the first BASELINE_ROWS rows (default 50,000) of the same file, also on a
+fresh SQLite file, and scaled linearly to the full file (`baseline_scaled_from` in the JSON).
+Writes bench/results/votes_import.json.
+"""
+import csv
+import os
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from bench.harness import database_kind, median_time, peak_rss_mb, runs_from_env, scratch_app, write_result
+
+MEMBERS = int(os.environ.get("BENCH_MEMBERS", 435))
+ROLL_CALLS = int(os.environ.get("BENCH_ROLL_CALLS", 2300))
+BASELINE_ROWS = int(os.environ.get("BENCH_BASELINE_ROWS", 50_000))
+LABELS = ("Yea", "Nay", "Yea", "Nay", "Yea", "Not Voting", "Present")
+BODY = "U.S. House of Representatives"
+
+
+def write_file(folder: Path) -> tuple[Path, int]:
+    """The generated votes CSV (rows = members x roll calls), one roll call after another."""
+    path = folder / "votes_1m.csv"
+    start = date(2019, 1, 3)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["body", "date", "motion_id", "title", "result", "person", "option", "person_id", "roll_call_id"])
+        for roll in range(1, ROLL_CALLS + 1):
+            day = (start + timedelta(days=roll // 8)).isoformat()
+            motion, title = f"H.R. {roll}", f"On passage of H.R. {roll}"
+            source_id = f"bench-house-{roll}"
+            for member in range(MEMBERS):
+                writer.writerow([BODY, day, motion, title, "Passed", f"Member {member:03d}",
+                                 LABELS[(roll + member) % len(LABELS)], f"bioguide:B{member:06d}", source_id])
+    return path, ROLL_CALLS * MEMBERS
+
+
+def make_roster(org):
+    """435 people with a bioguide id and a term on the House, so every voter matches by id."""
+    from sqlalchemy import insert
+
+    from tracker.extensions import db
+    from tracker.models import Body, Person, PersonIdentifier, Term
+
+    body = Body(organization_id=org.id, name=BODY, kind="lower")
+    db.session.add(body)
+    db.session.flush()
+    ids = db.session.execute(insert(Person).returning(Person.id, sort_by_parameter_order=True), [
+        {"organization_id": org.id, "name": f"Member {m:03d}", "sort_name": f"{m:03d}, Member"} for m in range(MEMBERS)]).scalars().all()
+    db.session.execute(insert(PersonIdentifier), [{"organization_id": org.id, "person_id": p, "scheme": "bioguide",
+                                                   "value": f"B{m:06d}"} for m, p in enumerate(ids)])
+    db.session.execute(insert(Term), [{"organization_id": org.id, "person_id": p, "body_id": body.id,
+                                       "start_on": date(2019, 1, 3), "office": "Representative"} for p in ids])
+    db.session.commit()
+
+
+def fresh_org():
+    from tracker.extensions import db
+    from tracker.models import Organization
+
+    org = Organization(slug="bench", name="Bench")
+    db.session.add(org)
+    db.session.commit()
+    make_roster(org)
+    return org
+
+
+def ours(path: Path) -> dict:
+    from tracker.extensions import db
+    from tracker.services import ingest
+    from tracker.services.jobs import LOADERS
+
+    state = {}
+
+    def setup():
+        if "app" in state:
+            with state["app"].app_context():
+                db.engine.dispose()
+        state["app"] = scratch_app()
+        state["ctx"] = state["app"].app_context()
+        state["ctx"].push()
+        state["org"] = fresh_org()
+
+    def run():
+        result = ingest.run_import(state["org"], "votes", path, LOADERS["votes"], ingest.ImportOptions(fmt="csv"))
+        assert result.status == "succeeded" and result.imported == ROLL_CALLS * MEMBERS, result.summary()
+        state["result"] = result
+        state["ctx"].pop()
+
+    median, times = median_time(run, runs=runs_from_env(3), setup=setup)
+    return {"median_s": round(median, 3), "times_s": [round(t, 3) for t in times]}
+
+
+def baseline(path: Path) -> dict:
+    """csv.reader, one RollCall per new roll call and one VotePosition ORM object per row, commit."""
+    from imports.vote_options import canonical_position
+    from tracker.extensions import db
+    from tracker.models import Body, RollCall, VotePosition
+    from tracker.services.people import persons_by_identifier
+
+    def run_once():
+        app = scratch_app()
+        with app.app_context():
+            org = fresh_org()
+            body_id = db.session.execute(db.select(Body.id)).scalar_one()
+            start = time.perf_counter()
+            roll_calls = {}
+            # The baseline matches voters too, but generously: one lookup of all ids up front.
+            people_by_key = persons_by_identifier(org.id, [f"bioguide:B{m:06d}" for m in range(MEMBERS)])
+            with open(path, newline="", encoding="utf-8") as handle:
+                reader = csv.reader(handle)
+                next(reader)
+                for number, row in enumerate(reader):
+                    if number >= BASELINE_ROWS:
+                        break
+                    body, day, motion, title, result, person, option, person_id, source_id = row
+                    roll_call = roll_calls.get(source_id)
+                    if roll_call is None:
+                        roll_call = RollCall(organization_id=org.id, body_id=body_id, voted_on=date.fromisoformat(day),
+                                             source="csv", source_id=source_id, motion=motion, title=title, result=result)
+                        db.session.add(roll_call)
+                        db.session.flush()
+                        roll_calls[source_id] = roll_call
+                    db.session.add(VotePosition(organization_id=org.id, roll_call_id=roll_call.id, voter_key=person_id,
+                                                voter_name=person, raw_label=option, position=canonical_position(option),
+                                                person_id=people_by_key.get(person_id), source_line=number + 2))
+            db.session.commit()
+            elapsed = time.perf_counter() - start
+            db.engine.dispose()
+        return elapsed
+
+    times = [run_once() for _ in range(runs_from_env(3))]
+    times.sort()
+    median = times[len(times) // 2]
+    return {"slice_median_s": round(median, 3), "slice_times_s": [round(t, 3) for t in times]}
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="bench-votes-"))
+    path, rows = write_file(folder)
+    fast = ours(path)
+    ours_peak_rss = peak_rss_mb()  # before the baseline, whose ORM objects would count otherwise
+    slow = baseline(path)
+    scale = rows / BASELINE_ROWS
+    baseline_median = round(slow["slice_median_s"] * scale, 3)
+    kind = database_kind()
+    write_result("votes_import" if kind == "sqlite" else f"votes_import_{kind}", rows=rows, median_s=fast["median_s"], times_s=fast["times_s"],
+                 baseline_median_s=baseline_median, baseline_scaled_from=BASELINE_ROWS,
+                 baseline_slice_median_s=slow["slice_median_s"], baseline_slice_times_s=slow["slice_times_s"],
+                 ratio=round(baseline_median / fast["median_s"], 2), database=kind,
+                 peak_rss_mb=ours_peak_rss, peak_rss_mb_with_baseline=peak_rss_mb(),
+                 file=f"generic vote CSV, {MEMBERS} members x {ROLL_CALLS} roll calls, {path.stat().st_size // 1_000_000} MB")
+    path.unlink()
+
+
+if __name__ == "__main__":
+    main()

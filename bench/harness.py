@@ -1,0 +1,82 @@
+"""Benchmark helpers: time a function several times, report the median, write bench/results/NAME.json.
+
+Benchmarks are measured here, never in a timed test. Each benchmark module runs in its own
+process (see __main__.py) so its peak memory is its own.
+"""
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def median_time(function, runs: int = 5, setup=None) -> tuple[float, list[float]]:
+    """Run ``setup()`` (untimed) then ``function()`` ``runs`` times; return (median seconds, all times)."""
+    times = []
+    for _ in range(runs):
+        if setup:
+            setup()
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports KB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def write_result(name: str, **fields) -> dict:
+    """Write bench/results/<name>.json (name, median_s, runs, peak_rss_mb, ...) and print it."""
+    RESULTS.mkdir(exist_ok=True)
+    result = {"name": name, **fields}
+    result.setdefault("peak_rss_mb", peak_rss_mb())
+    if "baseline_median_s" in result and "median_s" in result and "ratio" not in result:
+        result["ratio"] = round(result["baseline_median_s"] / result["median_s"], 2)
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def scratch_app(database_url: str | None = None):
+    """An app on a fresh, empty database with the schema created.
+
+    SQLite by default (a new file each call). With BENCH_DATABASE_URL=postgresql://... the
+    benchmark runs on PostgreSQL instead, in a schema ``bench`` dropped and created each call.
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from sqlalchemy import text
+
+    from tracker import create_app
+    from tracker.extensions import db
+
+    database_url = database_url or os.environ.get("BENCH_DATABASE_URL")
+    settings = {"SECRET_KEY": "bench", "TESTING": True}
+    if database_url and database_url.startswith("postgresql"):
+        settings["SQLALCHEMY_DATABASE_URI"] = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": "-csearch_path=bench"}}
+    else:
+        settings["SQLALCHEMY_DATABASE_URI"] = database_url or f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/bench.db"
+    app = create_app(settings)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA IF EXISTS bench CASCADE"))
+                connection.execute(text("CREATE SCHEMA bench"))
+        db.create_all()
+    return app
+
+
+def database_kind() -> str:
+    """'postgresql' when BENCH_DATABASE_URL points there, else 'sqlite' (recorded in results)."""
+    return "postgresql" if os.environ.get("BENCH_DATABASE_URL", "").startswith("postgresql") else "sqlite"
+
+
+def runs_from_env(default: int) -> int:
+    return int(os.environ.get("BENCH_RUNS", default))

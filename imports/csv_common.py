@@ -1,0 +1,120 @@
+"""Helpers shared by the generic CSV parsers: encoding check, header check, chunked reading."""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from imports.base import FormatError, RowError
+
+CHUNK_BYTES = 8 << 20  # about 65,000 rows of a typical vote CSV
+
+
+def check_utf8(path: Path) -> None:
+    """FormatError naming the line of the first byte that is not UTF-8 (e.g. a Latin-1 export)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as error:
+                line += block[:error.start].count(b"\n")
+                raise FormatError(path, "the file is not UTF-8 text (save it as UTF-8 and import again)",
+                                  line=line) from None
+            line += block.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise FormatError(path, "the file ends in the middle of a UTF-8 character", line=line) from None
+
+
+def header_of(head: bytes) -> list[str]:
+    """The column names of a CSV whose first bytes are ``head`` (lower-cased, trimmed)."""
+    text = head.decode("utf-8-sig", errors="replace")
+    first = text.splitlines()[0] if text.strip() else ""
+    return [c.strip().lower() for c in next(csv.reader(io.StringIO(first)), [])]
+
+
+def read_chunks(path: Path, required: tuple[str, ...], aliases: dict[str, str] | None = None,
+                chunk_bytes: int = CHUNK_BYTES) -> Iterator[tuple[pd.DataFrame, float, list[RowError]]]:
+    """Yield (chunk, fraction of the file read, malformed rows) with every value as text and a
+    ``line`` column (the CSV line number, header = line 1). Rows with the wrong number of fields
+    come back as RowErrors with their line. FormatError for an empty file, a wrong encoding or a
+    missing required column. Read by pyarrow's streaming CSV reader, a block at a time."""
+    path = Path(path)
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    if size == 0 or not head.strip():
+        raise FormatError(path, "the file is empty")
+    check_utf8(path)
+    header = header_of(head)
+    if aliases:
+        renamed = [aliases[c] if c in aliases and aliases[c] not in header else c for c in header]
+    else:
+        renamed = header
+    missing = [c for c in required if c not in renamed]
+    if missing:
+        raise FormatError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(required)}",
+                          line=1, field=missing[0])
+    malformed: list[RowError] = []
+
+    def bad_row(row) -> str:
+        malformed.append(RowError(row.number, None, f"expected {row.expected_columns} fields, found {row.actual_columns}",
+                                  raw=row.text))
+        return "skip"
+
+    raw_names = next(csv.reader(io.StringIO(head.decode("utf-8-sig", errors="replace").splitlines()[0])))
+    options = dict(
+        read_options=pacsv.ReadOptions(block_size=chunk_bytes, use_threads=False),
+        parse_options=pacsv.ParseOptions(invalid_row_handler=bad_row, newlines_in_values=False),
+        convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in raw_names},
+                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    try:
+        reader = pacsv.open_csv(path, **options)
+        line = 2
+        consumed = 0
+        rows_seen = 0
+        for record_batch in reader:
+            rows = record_batch.num_rows + len(malformed)
+            chunk = record_batch.to_pandas()
+            chunk.columns = renamed
+            # Line numbers assume one line per record; skipped malformed rows keep their own numbers.
+            skipped = sorted(e.line for e in malformed)
+            numbers, candidate, index = [], line, 0
+            if skipped:
+                for _ in range(record_batch.num_rows):
+                    while index < len(skipped) and skipped[index] == candidate:
+                        candidate += 1
+                        index += 1
+                    numbers.append(candidate)
+                    candidate += 1
+                chunk["line"] = numbers
+            else:
+                chunk["line"] = range(line, line + record_batch.num_rows)
+            line += rows
+            rows_seen += rows
+            consumed += record_batch.nbytes
+            errors, malformed[:] = list(malformed), []
+            yield chunk, min(0.99, consumed / size) if size else 1.0, errors
+        if rows_seen == 0:
+            raise FormatError(path, "the file has a header but no rows", line=1)
+    except pa.ArrowInvalid as error:
+        raise FormatError(path, f"not a well-formed CSV file ({error})") from None
+
+
+def row_errors(chunk: pd.DataFrame, bad: pd.Series, field: str, message: str,
+               columns: list[str] | None = None) -> list[RowError]:
+    """One RowError per row where ``bad`` is true, with the raw row text (``columns``: the file's own)."""
+    rows = chunk.loc[bad]
+    columns = columns or [c for c in chunk.columns if c != "line"]
+    return [RowError(int(line), field, message, raw=",".join(values))
+            for line, values in zip(rows["line"], rows[columns].itertuples(index=False, name=None))]

@@ -1,0 +1,54 @@
+"""Reading CSV and Excel sheets for the money parsers: text cells, 1-based line numbers, raw text.
+
+Pure helper (no tracker, no Flask).
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+from imports.base import FormatError
+
+CSV_CHUNK_ROWS = 100_000
+
+
+def csv_header(head: bytes) -> list[str]:
+    """The first row of a CSV file's first bytes, as column names ([] when it is not CSV-like)."""
+    text = head.decode("utf-8-sig", errors="replace")
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if "," not in first:
+        return []
+    try:
+        return [name.strip() for name in next(csv.reader(io.StringIO(first)))]
+    except (csv.Error, StopIteration):
+        return []
+
+
+def read_csv_chunks(path: Path, chunk_rows: int = CSV_CHUNK_ROWS) -> Iterator[tuple[pd.DataFrame, np.ndarray, list[str], float]]:
+    """Yield (cells as text with '' for empty, line numbers, raw row text, progress) per chunk.
+
+    Line numbers count the header as line 1 (a quoted field with a line break shifts later
+    numbers; NetFile and FEC exports do not contain any).
+    """
+    size = max(path.stat().st_size, 1)
+    try:
+        reader = pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=chunk_rows,
+                             encoding="utf-8-sig", encoding_errors="replace")
+        consumed_rows = 0
+        for chunk in reader:
+            lines = np.arange(consumed_rows + 2, consumed_rows + 2 + len(chunk), dtype=np.int64)
+            consumed_rows += len(chunk)
+            chunk.columns = [str(c).strip() for c in chunk.columns]
+            raws = chunk.agg(",".join, axis=1).tolist() if len(chunk) else []
+            progress = min(1.0, (reader.handles.handle.tell() if hasattr(reader, "handles") else size) / size)
+            yield chunk.reset_index(drop=True), lines, raws, progress
+    except pd.errors.EmptyDataError:
+        raise FormatError(path, "the file is empty")
+    except pd.errors.ParserError as error:
+        raise FormatError(path, f"cannot be read as CSV: {error}")
+

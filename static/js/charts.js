@@ -1,0 +1,19 @@
+// Draws each scorecard chart from the figure JSON embedded beside its table.
+// The tables are the truth: without JavaScript (or without plotly) the page is complete.
+(function () {
+  "use strict";
+  function draw() {
+    if (!window.Plotly) { return; }
+    document.querySelectorAll("[data-chart]").forEach(function (target) {
+      var source = document.getElementById(target.getAttribute("data-chart"));
+      if (!source) { return; }
+      var figure = JSON.parse(source.textContent);
+      window.Plotly.newPlot(target, figure.data, figure.layout, {responsive: true, displaylogo: false});
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();

@@ -1,0 +1,220 @@
+"""The contribution and committee loaders, on SQLite and PostgreSQL, with the real FEC / Form 460 files."""
+import csv
+import io
+import json
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from tests.factories import make_person
+from tracker.extensions import db
+from tracker.models import Committee, Contribution, ImportRun
+from tracker.services import contributions as service
+
+FEC = "fec-bulk"
+
+
+def count(*conditions):
+    return db.session.scalar(select(func.count(Contribution.id)).where(*conditions))
+
+
+def load_committees(org, realdata):
+    for name in ("cm.txt", "cn.txt", "ccl.txt"):
+        result = service.import_committees(org, realdata / FEC / name)
+        assert result.status == "succeeded", result.summary()
+
+
+def test_committee_files_load_and_reload_as_no_ops(app, org, realdata):
+    result = service.import_committees(org, realdata / FEC / "cm.txt")
+    assert result.summary()["format"] == "fec-cm" and (result.read, result.imported, result.duplicates) == (392, 392, 0)
+    corporate = db.session.scalar(select(Committee).where(Committee.committee_id == "C00078451"))
+    assert corporate.org_type == "C" and corporate.raw["CMTE_NM"] == corporate.name
+    for name in ("cn.txt", "ccl.txt"):
+        assert service.import_committees(org, realdata / FEC / name).status == "succeeded"
+    again = [service.import_committees(org, realdata / FEC / n) for n in ("cm.txt", "cn.txt", "ccl.txt")]
+    assert [(r.imported, r.duplicates) for r in again] == [(0, 392), (0, 194), (0, 266)]
+    assert len(again[1].report["candidates_without_principal_committee"]) == 1  # reported, not lost
+    # Hoyer's principal committee carries the cn row and the ccl link.
+    hoyer = db.session.scalar(select(Committee).where(Committee.committee_id == "C00140715"))
+    assert hoyer.candidate_id == "H2MD05155" and hoyer.raw["candidate"]["name"].startswith("HOYER")
+
+
+def test_committees_are_linked_to_people_by_identifier(app, org, realdata):
+    person = make_person(org, "Steny Hoyer", ids={"fec_candidate": "H2MD05155"}, tracked=True)
+    db.session.commit()
+    load_committees(org, realdata)
+    linked = db.session.scalars(select(Committee.committee_id).where(Committee.person_id == person.id)).all()
+    assert "C00140715" in linked
+
+
+def test_itpas2_import_classifies_by_committee_codes_and_reimport_is_a_no_op(app, org, realdata):
+    load_committees(org, realdata)
+    result = service.import_contributions(org, realdata / FEC / "itpas2.txt")
+    assert result.status == "succeeded", result.summary()
+    assert (result.read, result.imported, result.duplicates, len(result.errors)) == (475, 475, 0, 0)
+    general_dynamics = db.session.scalars(select(Contribution).where(
+        Contribution.donor_committee_id == "C00078451", Contribution.transaction_type == "24K")).all()
+    assert general_dynamics and {c.donor_class for c in general_dynamics} == {"corporate_pac"}
+    assert {c.confidence for c in general_dynamics} == {"confirmed"}
+    assert general_dynamics[0].donor_name.startswith("GENERAL DYNAMICS CORPORATION POLITICAL ACTION COMMITTEE")
+    assert count(Contribution.receipt_kind == "independent_expenditure") == 18
+    before = db.session.execute(select(Contribution.id, Contribution.amount_cents, Contribution.donor_class)
+                                .order_by(Contribution.id)).all()
+    again = service.import_contributions(org, realdata / FEC / "itpas2.txt")
+    assert (again.imported, again.duplicates) == (0, 475)
+    after = db.session.execute(select(Contribution.id, Contribution.amount_cents, Contribution.donor_class)
+                               .order_by(Contribution.id)).all()
+    assert before == after
+
+
+def test_itcont_and_form460_together(app, org, realdata):
+    service.import_committees(org, realdata / FEC / "cm.txt")
+    itcont = service.import_contributions(org, realdata / FEC / "itcont.txt")
+    assert (itcont.summary()["format"], itcont.imported) == ("fec-itcont", 1300)
+    oakland = service.import_contributions(org, realdata / "ca-netfile-form460" / "oakland_2016_measure_jj_A-Contributions.csv")
+    assert (oakland.summary()["format"], oakland.imported) == ("form460", 129)
+    assert count(Contribution.source == "form460", Contribution.donor_class == "individual") == 98
+    self_money = db.session.scalars(select(Contribution.donor_class).where(Contribution.transaction_type == "15C")).all()
+    assert set(self_money) == {"candidate_self"} and len(self_money) == 13
+    # 53 22Y lines, 3 other negative itcont lines (15 "CHECK LOST", 15C), the returned Oakland gift.
+    assert count(Contribution.receipt_kind == "refund") == 53 + 3 + 1
+
+
+def _itcont_line(amount, file_num, tran_id="TX1", sub_id="9000000000000000001"):
+    return (f"C00140715|A|Q1|P|201904159000000001|15|IND|DOE, JANE|BALTIMORE|MD|21201|ACME|ENGINEER|"
+            f"02012019|{amount}||{tran_id}|{file_num}|||{sub_id}\n")
+
+
+def test_amendment_replaces_the_earlier_version_and_older_files_change_nothing(app, org, tmp_path):
+    original, amended = tmp_path / "itcont_original.txt", tmp_path / "itcont_amended.txt"
+    original.write_text(_itcont_line(1000, 1300001))
+    amended.write_text(_itcont_line(1500, 1300099, sub_id="9000000000000000002"))
+    assert service.import_contributions(org, original).imported == 1
+    result = service.import_contributions(org, amended)
+    assert (result.imported, result.duplicates) == (1, 0) and result.report["replaced_by_amendment"] == 1
+    rows = db.session.scalars(select(Contribution)).all()
+    assert [(r.amount_cents, r.filing_id, r.sub_id) for r in rows] == [(150_000, "1300099", "9000000000000000002")]
+    assert rows[0].donor_class == "individual"  # the new version is classified afresh
+    stale = service.import_contributions(org, original)
+    assert (stale.imported, stale.duplicates) == (0, 1)
+    assert db.session.scalar(select(Contribution.amount_cents)) == 150_000
+    # Both versions in one file: the newest wins, the other is a duplicate.
+    both = tmp_path / "itcont_both.txt"
+    both.write_text(_itcont_line(700, 1400002, tran_id="TX2") + _itcont_line(900, 1400001, tran_id="TX2"))
+    result = service.import_contributions(org, both)
+    assert (result.imported, result.duplicates) == (1, 1)
+    assert db.session.scalar(select(Contribution.amount_cents).where(Contribution.tran_id == "TX2")) == 70_000
+
+
+def test_bad_rows_are_skipped_and_reported_strict_rejects_dry_run_writes_nothing(app, org, tmp_path):
+    path = tmp_path / "itcont.txt"
+    path.write_text(_itcont_line(100, 1) + _itcont_line("abc", 1, tran_id="TX9") + "C00140715|too|few\n")
+    result = service.import_contributions(org, path, "fec-itcont")  # too damaged for auto-detection
+    assert result.status == "succeeded" and result.imported == 1, result.summary()
+    summary = result.summary()
+    assert summary["errors"] == 2
+    assert [(e["line"], e["field"]) for e in summary["error_samples"]] == [(2, "TRANSACTION_AMT"), (3, None)]
+    run = db.session.get(ImportRun, result.run_id)
+    assert run.error_count == 2 and any(e.raw and "abc" in e.raw for e in run.errors)
+
+    strict = service.import_contributions(org, path, "fec-itcont", strict=True)
+    assert strict.status == "rejected" and strict.imported == 0 and count() == 1
+    tmp = tmp_path / "itcont2.txt"
+    tmp.write_text(_itcont_line(300, 5, tran_id="NEW"))
+    dry = service.import_contributions(org, tmp, dry_run=True)
+    assert dry.status == "dry_run" and dry.imported == 1 and count() == 1
+
+
+def test_header_only_497_is_rejected_with_a_clear_message(app, org, realdata):
+    result = service.import_contributions(org, realdata / "ca-netfile-form460" / "oakland_2016_measure_jj_497.csv")
+    assert result.status == "rejected"
+    assert "Form 497 late-contribution report with a header and no rows" in result.message
+    assert count() == 0
+
+
+def test_only_tracked_keeps_rows_of_tracked_people(app, org, realdata):
+    make_person(org, "Steny Hoyer", ids={"fec_candidate": "H2MD05155"}, tracked=True)
+    make_person(org, "Untracked", ids={"fec_candidate": "S4CO00395"}, tracked=False)
+    db.session.commit()
+    load_committees(org, realdata)
+    result = service.import_contributions(org, realdata / FEC / "itpas2.txt", only_tracked=True)
+    assert result.status == "succeeded"
+    candidates = set(db.session.scalars(select(Contribution.candidate_id)))
+    assert candidates == {"H2MD05155"}
+    assert result.imported == count() > 0 and result.report["skipped_untracked"] == 475 - result.imported
+
+
+def test_export_has_the_contract_columns_and_amounts_in_dollars(app, org, realdata):
+    service.import_committees(org, realdata / FEC / "cm.txt")
+    service.import_contributions(org, realdata / FEC / "itcont.txt")
+    handle = io.StringIO()
+    assert service.export_contributions(org.id, handle, "csv") == 1300
+    rows = list(csv.DictReader(io.StringIO(handle.getvalue())))
+    assert list(rows[0])[:18] == service.EXPORT_COLUMNS[:18]
+    first = rows[0]
+    assert (first["sub_id"], first["amount"], first["date"], first["memo"]) == ("4021320191639407455", "500.00", "2019-01-18", "False")
+    voided = [r for r in rows if r["sub_id"] == "4021320191639407453"][0]
+    assert voided["amount"] == "-500.00"  # a number, not neutralized text
+    assert Counter(r["memo"] for r in rows)["True"] == sum(1 for r in rows if r["memo"] == "True") > 0
+    assert all(r["donor_class"] for r in rows)
+    as_json = io.StringIO()
+    service.export_contributions(org.id, as_json, "json")
+    data = json.loads(as_json.getvalue())
+    assert len(data) == 1300 and isinstance(data[0]["evidence"], dict)
+
+
+def test_export_neutralizes_formula_cells(app, org, tmp_path):
+    path = tmp_path / "money.csv"
+    path.write_text("recipient_committee_id,donor_name,amount,date,transaction_id\nC1,=HYPERLINK(\"x\"),10,2024-01-01,T1\n")
+    service.import_contributions(org, path)
+    handle = io.StringIO()
+    service.export_contributions(org.id, handle, "csv")
+    row = next(csv.DictReader(io.StringIO(handle.getvalue())))
+    assert row["donor_name"].startswith("'=")
+
+
+def test_cli_import_and_export(app, org, realdata, runner, tmp_path):
+    result = runner.invoke(args=["import", "committees", str(realdata / FEC / "cm.txt"), "--format", "fec-cm", "--json"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["import", "contributions", str(realdata / FEC / "itpas2.txt"), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads([line for line in result.output.splitlines() if line.startswith("{")][-1])
+    assert {k: summary[k] for k in ("format", "read", "imported", "duplicates", "errors")} == {
+        "format": "fec-itpas2", "read": 475, "imported": 475, "duplicates": 0, "errors": 0}
+    bad = tmp_path / "itcont.txt"
+    bad.write_text(_itcont_line("abc", 1))
+    result = runner.invoke(args=["import", "contributions", str(bad), "--strict", "--json"])
+    assert result.exit_code == 2
+    out = tmp_path / "out.csv"
+    result = runner.invoke(args=["export", "contributions", "--format", "csv", "--out", str(out)])
+    assert result.exit_code == 0 and len(out.read_text().splitlines()) == 476
+
+
+def test_cli_committees_option_loads_cm_first_and_dry_run_writes_nothing(app, org, realdata, runner):
+    dry = runner.invoke(args=["import", "contributions", str(realdata / FEC / "itpas2.txt"), "--dry-run", "--json"])
+    assert dry.exit_code == 0, dry.output
+    assert count() == 0
+    result = runner.invoke(args=["import", "contributions", str(realdata / FEC / "itpas2.txt"),
+                                 "--committees", str(realdata / FEC / "cm.txt"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count(Committee.id))) == 392
+    assert count(Contribution.donor_class == "corporate_pac") > 0
+    rejected = runner.invoke(args=["import", "contributions", str(realdata / "ca-netfile-form460" / "oakland_2016_measure_jj_497.csv"), "--json"])
+    assert rejected.exit_code == 2
+    summary = json.loads([line for line in rejected.output.splitlines() if line.startswith("{")][-1])
+    assert summary["status"] == "rejected" and "header and no rows" in summary["message"]
+
+
+def test_versions_of_one_transaction_in_different_blocks(app, org, tmp_path):
+    from tracker.services.ingest import ImportOptions, run_import
+
+    path = tmp_path / "itcont.txt"
+    lines = [_itcont_line(100 + i, 1000 + i, tran_id=f"K{i}", sub_id=str(9_100_000_000_000_000_000 + i)) for i in range(30)]
+    lines.append(_itcont_line(999, 5000, tran_id="K3", sub_id="9199999999999999999"))  # K3 amended, far below
+    path.write_text("".join(lines))
+    result = run_import(org, "contributions", path, service.ContributionLoader,
+                        ImportOptions(fmt="fec-itcont", params={"block_bytes": 600}))  # about 3 lines a block
+    assert result.status == "succeeded", result.summary()
+    assert (result.read, result.imported, count()) == (31, 31, 30)
+    assert result.report["replaced_by_amendment"] == 1
+    assert db.session.scalar(select(Contribution.amount_cents).where(Contribution.tran_id == "K3")) == 99_900

@@ -1,0 +1,73 @@
+"""The demo organization builds from scratch, idempotently and deterministically."""
+import hashlib
+
+from sqlalchemy import func
+
+from tracker.extensions import db
+from tracker.models import (Alignment, Body, Committee, Contribution, Endorsement, Member, Organization,
+                            Plank, Pledge, RollCall, Term, VotePosition)
+from tracker.services import demo
+
+
+def _fingerprint() -> str:
+    rows = db.session.execute(
+        db.select(RollCall.source_id, RollCall.voted_on, RollCall.title, VotePosition.voter_name, VotePosition.raw_label)
+        .join(VotePosition).order_by(RollCall.source_id, VotePosition.voter_key)
+    ).all()
+    money = db.session.execute(
+        db.select(Contribution.source_key, Contribution.donor_name, Contribution.amount_cents, Contribution.received_on)
+        .order_by(Contribution.source_key)
+    ).all()
+    return hashlib.sha256(repr((rows, money)).encode()).hexdigest()
+
+
+def count(model):
+    return db.session.execute(db.select(func.count()).select_from(model)).scalar_one()
+
+
+def test_demo_is_realistic(app):
+    summary = demo.build()
+    assert summary["planks"] == 13 and summary["roll_calls"] == 60 and summary["signed_pledges"] == 2
+    body = db.session.execute(db.select(Body)).scalar_one()
+    assert body.seats == 7
+    planks = db.session.execute(db.select(Plank)).scalars().all()
+    assert {p.tier for p in planks} == {"minimum", "maximum"} and len({p.category for p in planks}) >= 5
+    assert 20 <= count(Alignment) <= 60
+    assert 300 <= count(Contribution) <= 600
+    donors = {c.donor_entity_type for c in db.session.execute(db.select(Contribution)).scalars()}
+    assert {"IND", "OTH", "COM"} <= donors
+    corporate = db.session.execute(db.select(Committee).filter_by(org_type="C")).scalar_one()
+    assert db.session.execute(db.select(func.count()).where(
+        Contribution.donor_committee_id == corporate.committee_id)).scalar_one() > 0
+    assert count(Endorsement) == 2
+    # The money rules judge the demo pledges: one candidate took business money after signing.
+    assert sorted(p.status for p in db.session.execute(db.select(Pledge)).scalars()) == ["broken", "signed"]
+    assert summary["broken_pledges"] == 1
+    # seats: at most 7 people voting on any roll call (a mid-period replacement)
+    per_roll_call = db.session.execute(
+        db.select(func.count()).select_from(VotePosition).group_by(VotePosition.roll_call_id)).scalars().all()
+    assert max(per_roll_call) == 7
+    assert count(Term) == 8
+    assert {m.role for m in db.session.execute(db.select(Member)).scalars()} == {"admin", "committee", "member"}
+
+
+def test_demo_rebuilds_idempotently_and_deterministically(app):
+    demo.build(seed=7)
+    first = _fingerprint()
+    counts = [count(m) for m in (Organization, RollCall, VotePosition, Contribution, Pledge, Member)]
+    demo.build(seed=7)
+    assert _fingerprint() == first
+    assert [count(m) for m in (Organization, RollCall, VotePosition, Contribution, Pledge, Member)] == counts
+    demo.build(seed=8)
+    assert _fingerprint() != first
+
+
+def test_demo_command_and_home_page(app, runner, client):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "roll_calls: 60" in result.output
+    html = client.get("/").data.decode()
+    assert "Harbor City Progressive Alliance" in html and "<strong>13</strong> planks" in html
+    assert '<strong class="status-broken">1</strong> broken' in html  # the demo's business gift after signing
+    response = client.post("/login", data={"email": "admin@demo.example", "password": demo.DEMO_PASSWORD})
+    assert response.status_code == 302

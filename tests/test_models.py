@@ -1,0 +1,103 @@
+"""The constraints that keep data honest hold on every database we support."""
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from tests.factories import make_body, make_member, make_person, make_program, make_roll_call
+from tracker.extensions import db
+from tracker.models import (Alignment, Ballot, BallotVote, Contribution, Member, PersonIdentifier,
+                            ProgramVersion, RollCall, Score, VotePosition)
+
+
+def _fails(row):
+    """Adding ``row`` violates a constraint (setup is committed first, so only ``row`` is at fault)."""
+    db.session.commit()
+    db.session.add(row)
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_one_ballot_vote_per_member_per_ballot(org):
+    member = make_member(org)
+    now = datetime(2025, 1, 1)
+    ballot = Ballot(organization_id=org.id, question="Adopt?", opens_at=now, closes_at=now + timedelta(days=7))
+    db.session.add(ballot)
+    db.session.flush()
+    db.session.add(BallotVote(organization_id=org.id, ballot_id=ballot.id, member_id=member.id, choice="yes"))
+    db.session.flush()
+    _fails(BallotVote(organization_id=org.id, ballot_id=ballot.id, member_id=member.id, choice="no"))
+
+
+def test_ballot_must_close_after_it_opens(org):
+    now = datetime(2025, 1, 1)
+    _fails(Ballot(organization_id=org.id, question="Adopt?", opens_at=now, closes_at=now))
+
+
+def test_roll_call_source_id_unique_per_organization(org):
+    body = make_body(org)
+    make_roll_call(org, body, source_id="house-2025-240")
+    _fails(RollCall(organization_id=org.id, body_id=body.id, voted_on=date(2025, 9, 8), source="x",
+                    source_id="house-2025-240"))
+
+
+def test_one_position_per_voter_per_roll_call_and_positions_from_vocabulary(org):
+    body = make_body(org)
+    roll_call = make_roll_call(org, body)
+    db.session.add(VotePosition(organization_id=org.id, roll_call_id=roll_call.id, voter_key="bioguide:A1",
+                                voter_name="A", raw_label="Yea", position="yes"))
+    db.session.flush()
+    _fails(VotePosition(organization_id=org.id, roll_call_id=roll_call.id, voter_key="bioguide:A1",
+                        voter_name="A", raw_label="Nay", position="no"))
+    _fails(VotePosition(organization_id=org.id, roll_call_id=roll_call.id, voter_key="bioguide:B2",
+                        voter_name="B", raw_label="Yea", position="maybe"))
+
+
+def test_external_ids_unique_per_scheme(org):
+    a = make_person(org, ids={"bioguide": "L000607"})
+    make_person(org, ids={"lis": "S123"})
+    _fails(PersonIdentifier(organization_id=org.id, person_id=a.id, scheme="bioguide", value="L000607"))
+
+
+def test_contribution_amount_required_and_classes_checked(org):
+    base = dict(organization_id=org.id, source="csv", source_file="f.csv", recipient_committee_id="C1",
+                donor_name="X")
+    _fails(Contribution(source_key="1", amount_cents=None, **base))
+    _fails(Contribution(source_key="2", amount_cents=100, donor_class="evil_corp", **base))
+    _fails(Contribution(source_key="3", amount_cents=100, receipt_kind="gift", **base))
+    db.session.add(Contribution(source_key="4", amount_cents=100, donor_class="corporate_pac", **base))
+    db.session.flush()
+    _fails(Contribution(source_key="4", amount_cents=200, **base))
+
+
+def test_alignment_position_weight_and_uniqueness(org):
+    version = make_program(org)
+    roll_call = make_roll_call(org, make_body(org))
+    plank = version.planks[0]
+    kw = dict(organization_id=org.id, roll_call_id=roll_call.id, plank_id=plank.id)
+    _fails(Alignment(pro_position="maybe", **kw))
+    _fails(Alignment(pro_position="yes", weight=0, **kw))
+    db.session.add(Alignment(pro_position="yes", **kw))
+    db.session.flush()
+    _fails(Alignment(pro_position="no", **kw))
+
+
+def test_adopted_version_must_carry_its_hash_and_roles_are_checked(org):
+    _fails(ProgramVersion(organization_id=org.id, program_id=make_program(org).program_id, number=2,
+                          status="adopted", text_sha256=None))
+    _fails(Member(organization_id=org.id, email="x@example.org", name="x", password_hash="h", role="king"))
+
+
+def test_score_status_checked(org):
+    person = make_person(org)
+    _fails(Score(organization_id=org.id, person_id=person.id, scope="overall", window="lifetime",
+                 status="great", rule_set="default"))
+
+
+def test_every_org_table_carries_organization_id():
+    """Rows of an organization can be found and removed by organization_id (network-ready)."""
+    exempt = {"organization", "import_row_error"}  # the root, and a child of import_run
+    for table in db.metadata.sorted_tables:
+        if table.name not in exempt:
+            assert "organization_id" in table.columns, table.name

@@ -1,0 +1,109 @@
+"""The public money page of a person, on the real FEC files (SQLite and PostgreSQL)."""
+import csv
+import io
+import json
+
+from tests.factories import make_person
+from tracker.extensions import db
+from tracker.services import contributions as service
+
+FEC = "fec-bulk"
+
+
+def hoyer_with_money(org, realdata):
+    person = make_person(org, "Steny Hoyer", ids={"fec_candidate": "H2MD05155"}, tracked=True)
+    db.session.commit()
+    for name in ("cm.txt", "cn.txt", "ccl.txt"):
+        service.import_committees(org, realdata / FEC / name)
+    service.import_contributions(org, realdata / FEC / "itpas2.txt")
+    return person
+
+
+def test_person_money_page_shows_classes_donors_months_and_is_public(app, client, org, realdata):
+    person = hoyer_with_money(org, realdata)
+    data = service.person_money(person)
+    assert data["total_cents"] > 0
+    classes = {row["donor_class"] for row in data["by_class"]}
+    assert "corporate_pac" in classes
+    assert sum(r["cents"] for r in data["by_class"]) == data["total_cents"]
+    assert data["top_donors"][0]["cents"] >= data["top_donors"][-1]["cents"]
+    response = client.get(f"/money/people/{person.id}")  # no sign-in
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Money received by Steny Hoyer" in page and "corporate pac" in page
+    assert '<caption>Money received by donor class' in page and 'scope="col"' in page
+    assert "vendor/plotly.min.js" in page and 'type="application/json" id="class-figure"' in page
+    assert "Independent expenditures" in page
+
+
+def test_independent_expenditures_are_kept_apart(app, client, org, realdata):
+    # 24E lines about H2PA04135 (House Freedom Fund spending): never in receipts.
+    person = make_person(org, "IE target", ids={"fec_candidate": "H2PA04135"})
+    db.session.commit()
+    service.import_committees(org, realdata / FEC / "cm.txt")
+    service.import_contributions(org, realdata / FEC / "itpas2.txt")
+    data = service.person_money(person)
+    # Its one receipt is a leadership PAC's 24K; the 24E spending is not in it.
+    assert data["by_class"] == [{"donor_class": "leadership_pac", "count": 1, "cents": 500_000}]
+    # Three 24E lines of C00552851 (House Freedom Fund): $5,339 + $3 + $9.
+    assert [(r["support"], r["count"], r["cents"]) for r in data["independent_expenditures"]] == [("for", 3, 535_100)]
+    page = client.get(f"/money/people/{person.id}").get_data(as_text=True)
+    assert "$5,351.00" in page and "did not receive it" in page
+
+
+def test_person_downloads_and_empty_state(app, client, org, realdata):
+    person = hoyer_with_money(org, realdata)
+    response = client.get(f"/money/people/{person.id}/contributions.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert rows and {r["candidate_id"] for r in rows} <= {"H2MD05155", ""}
+    assert all(r["recipient_committee_id"] == "C00140715" or r["candidate_id"] == "H2MD05155" for r in rows)
+    data = json.loads(client.get(f"/money/people/{person.id}/contributions.json").get_data(as_text=True))
+    assert len(data) == len(rows)
+    assert client.get(f"/money/people/{person.id}/contributions.xml").status_code == 404
+    nobody = make_person(org, "No Money")
+    db.session.commit()
+    page = client.get(f"/money/people/{nobody.id}").get_data(as_text=True)
+    assert "No contributions yet" in page
+    assert client.get("/money/people/999999").status_code == 404
+
+
+def test_donor_list_is_paginated(app, client, org, realdata):
+    person = hoyer_with_money(org, realdata)
+    first = service.person_money(person, donor_page=1, per_page=5)
+    assert first["donors"].total > 5 and len(first["donors"].items) == 5 and first["donors"].has_next
+    second = service.person_money(person, donor_page=2, per_page=5)
+    assert second["donors"].items[0]["name"] != first["donors"].items[0]["name"]
+    page = client.get(f"/money/people/{person.id}?page=1").get_data(as_text=True)
+    assert f"All donors, largest first (page 1 of {first['donors'].total // 50 + 1})" in page
+
+
+def test_flagged_receipts_show_their_evidence(app, client, org, realdata):
+    from datetime import datetime
+
+    from sqlalchemy import select
+
+    from tests.factories import make_program
+    from tracker.models import Flag, Pledge, PledgeClause
+
+    person = make_person(org, "Steny Hoyer", ids={"fec_candidate": "H2MD05155"}, tracked=True)
+    version = make_program(org)
+    pledge = Pledge(organization_id=org.id, person_id=person.id, program_version_id=version.id, text="I pledge.",
+                    text_sha256="0" * 64, status="signed", signed_name=person.name, signed_at=datetime(2019, 1, 1))
+    db.session.add(pledge)
+    db.session.flush()
+    db.session.add(PledgeClause(organization_id=org.id, pledge_id=pledge.id, kind="no_corporate_pac"))
+    db.session.commit()
+    for name in ("cm.txt", "cn.txt", "ccl.txt"):
+        service.import_committees(org, realdata / FEC / name)
+    service.import_contributions(org, realdata / FEC / "itpas2.txt")  # classifies, then evaluates the pledge
+    flags = db.session.scalars(select(Flag).where(Flag.person_id == person.id)).all()
+    assert flags, "Hoyer took corporate PAC money in early 2019"
+    data = service.person_money(person)
+    published = [item for item in data["flags"] if item["flag"].publication == "published"]
+    page = client.get(f"/money/people/{person.id}").get_data(as_text=True)
+    assert published
+    item = published[0]
+    assert item["contribution"].donor_class == "corporate_pac"
+    assert f"line {item['contribution'].source_line}" in page and "Committee row: CMTE_ID" in page
+    assert "docquery.fec.gov/cgi-bin/fecimg/?" in page and "No published flag" not in page

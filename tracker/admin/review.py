@@ -1,0 +1,93 @@
+"""The review queue: voters no person matched (or several did). An admin links each to an existing
+person or creates a new one; the voter's waiting positions then attach to that person."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField
+from wtforms.validators import DataRequired, Length
+
+from tracker.admin.views import bp
+from tracker.extensions import db
+from tracker.models import Body, Person, VotePosition, VoterReview
+from tracker.services import people, scores
+from tracker.web import page_number, role_required
+
+SEARCH_LIMIT = 20
+
+
+class LinkForm(FlaskForm):
+    person_id = IntegerField("Person", validators=[DataRequired()])
+
+
+class CreateForm(FlaskForm):
+    name = StringField("Name of the new person", validators=[DataRequired(), Length(max=200)])
+
+
+def _own_review(review_id: int) -> VoterReview:
+    review = db.get_or_404(VoterReview, review_id)
+    if review.organization_id != current_user.organization_id:
+        abort(404)
+    if review.status != "open":
+        flash("That voter was already resolved.", "info")
+    return review
+
+
+@bp.route("/review")
+@role_required("admin")
+def review():
+    org_id = current_user.organization_id
+    query = request.args.get("q", "").strip()
+    page = db.paginate(db.select(VoterReview).filter_by(organization_id=org_id, status="open")
+                       .order_by(VoterReview.voter_name, VoterReview.id), page=page_number(), per_page=25, error_out=False)
+    reviews = page.items
+    # One query each for bodies, waiting-position counts and candidate people of this page (no N+1).
+    body_names = dict(db.session.execute(db.select(Body.id, Body.name).where(
+        Body.id.in_({r.body_id for r in reviews if r.body_id}))).all()) if reviews else {}
+    waiting = dict(db.session.execute(
+        db.select(VotePosition.voter_key, db.func.count()).where(
+            VotePosition.organization_id == org_id, VotePosition.person_id.is_(None),
+            VotePosition.voter_key.in_({r.voter_key for r in reviews}))
+        .group_by(VotePosition.voter_key)).all()) if reviews else {}
+    candidate_ids = {p for r in reviews for p in (r.candidate_person_ids or [])}
+    candidates = {p.id: p for p in db.session.execute(db.select(Person).where(Person.id.in_(candidate_ids))).scalars()} \
+        if candidate_ids else {}
+    found = []
+    if query:
+        found = db.session.execute(db.select(Person).where(Person.organization_id == org_id, Person.name.ilike(f"%{query}%"))
+                                   .order_by(Person.sort_name).limit(SEARCH_LIMIT)).scalars().all()
+    return render_template("admin/review.html", page=page, body_names=body_names, waiting=waiting,
+                           candidates=candidates, found=found, query=query, link_form=LinkForm(), create_form=CreateForm())
+
+
+@bp.route("/review/<int:review_id>/link", methods=["POST"])
+@role_required("admin")
+def review_link(review_id: int):
+    review = _own_review(review_id)
+    form = LinkForm()
+    if review.status == "open" and form.validate_on_submit():
+        person = db.session.get(Person, form.person_id.data)
+        if person is None or person.organization_id != current_user.organization_id:
+            flash("Choose a person from the list.", "error")
+        else:
+            attached = people.resolve_review(review, person, member=current_user)
+            db.session.commit()
+            scores.recompute(current_user.organization)  # the attached positions may count
+            flash(f"{review.voter_name} is now {person.name}: {attached} positions attached.", "info")
+    elif review.status == "open":
+        flash("Choose a person from the list.", "error")
+    return redirect(url_for("admin.review", q=request.args.get("q") or None))
+
+
+@bp.route("/review/<int:review_id>/create", methods=["POST"])
+@role_required("admin")
+def review_create(review_id: int):
+    review = _own_review(review_id)
+    form = CreateForm()
+    if review.status == "open" and form.validate_on_submit():
+        person = people.create_person_for_review(review, form.name.data, member=current_user)
+        db.session.commit()
+        scores.recompute(current_user.organization)
+        flash(f"Created {person.name}; their positions are attached.", "info")
+    elif review.status == "open":
+        flash("Give the new person a name.", "error")
+    return redirect(url_for("admin.review"))

@@ -1,0 +1,90 @@
+"""Commands for contributions, committees, classification, pledge flags."""
+import click
+from flask.cli import with_appcontext
+
+from tracker.cli import command_organization, emit_import_result, run_import_command
+
+CONTRIBUTION_FORMATS = ["auto", "fec-itcont", "fec-itpas2", "fec-itoth", "fec-schedule-a", "form460", "csv"]
+COMMITTEE_FORMATS = ["auto", "fec-cm", "fec-cn", "fec-ccl"]
+
+
+def _emit(result, as_json: bool) -> None:
+    """The shared outcome, plus the money report's totals (on stderr) when not --json."""
+    if not as_json:
+        for key, value in (result.report or {}).items():
+            if key != "notes":
+                click.echo(f"  {key}: {value}", err=True)
+    emit_import_result(result, as_json)
+
+
+@click.command("contributions")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(CONTRIBUTION_FORMATS), default="auto", show_default=True,
+              help="auto (recognize the file), or a format name.")
+@click.option("--committees", "committees_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="An FEC committee master file (cm) to import first, so donor committees are known.")
+@click.option("--only-tracked", is_flag=True, help="Keep only rows whose committees are linked to tracked people.")
+@click.option("--no-classify", is_flag=True, help="Load only; classify later (large files).")
+@click.option("--dry-run", is_flag=True, help="Read and count everything, write nothing.")
+@click.option("--strict", is_flag=True, help="Reject the whole file if any row is bad.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the counts.")
+@with_appcontext
+def import_contributions(path, fmt, committees_path, only_tracked, no_classify, dry_run, strict, as_json):
+    """Import contributions: FEC bulk itcont / itpas2 / itoth, FEC Schedule A CSV, California Form
+    460 (NetFile Excel or CSV, CAL-ACCESS) or the generic CSV (columns in the README).
+
+    Amendments replace the earlier version of a transaction; importing the same file again changes
+    nothing. Rows are classified (donor class, rule, evidence) and pledges re-evaluated after the load."""
+    from tracker.services.contributions import CommitteeLoader, ContributionLoader
+
+    if committees_path:
+        first = run_import_command("committees", committees_path, "auto", {}, dry_run, strict, CommitteeLoader)
+        if not first.ok:
+            _emit(first, as_json)
+    params = {}
+    if only_tracked:
+        params["only_tracked"] = True
+    if no_classify:
+        params["classify"] = False
+    _emit(run_import_command("contributions", path, fmt, params, dry_run, strict, ContributionLoader), as_json)
+
+
+@click.command("committees")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(COMMITTEE_FORMATS), default="auto", show_default=True,
+              help="fec-cm (committee master), fec-cn (candidate master), fec-ccl (linkage), or auto.")
+@click.option("--dry-run", is_flag=True, help="Read and count everything, write nothing.")
+@click.option("--strict", is_flag=True, help="Reject the whole file if any row is bad.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the counts.")
+@with_appcontext
+def import_committees(path, fmt, dry_run, strict, as_json):
+    """Import FEC committees (cm), candidates (cn) or candidate-committee links (ccl); committees are
+    linked to people through their fec_candidate / fec_committee identifiers."""
+    from tracker.services.contributions import CommitteeLoader
+
+    _emit(run_import_command("committees", path, fmt, {}, dry_run, strict, CommitteeLoader), as_json)
+
+
+@click.command("contributions")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None, help="File to write (default: stdout).")
+@with_appcontext
+def export_contributions(fmt, out):
+    """Export every current contribution (replaced amendment versions excluded) with its class,
+    rule, confidence and evidence; amount in dollars, dates ISO."""
+    from tracker.services import contributions
+
+    organization = command_organization()
+    if out:
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            count = contributions.export_contributions(organization.id, handle, fmt)
+        click.echo(f"Wrote {count} contributions to {out}", err=True)
+    else:
+        contributions.export_contributions(organization.id, click.get_text_stream("stdout"), fmt)
+
+
+def register(app, import_group, export_group) -> None:
+    """Add this area's commands to `flask import`, `flask export` and the top level."""
+    import_group.add_command(import_contributions)
+    import_group.add_command(import_committees)
+    export_group.add_command(export_contributions)

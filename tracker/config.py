@@ -1,0 +1,52 @@
+"""Configuration: defaults, then the environment, then an explicit mapping (tests)."""
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    """Settings read from the environment when the app starts."""
+
+    def __init__(self) -> None:
+        self.ENV_NAME = os.environ.get("TRACKER_ENV", "production")
+        self.SECRET_KEY = os.environ.get("SECRET_KEY")
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get(
+            "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.db'}"
+        )
+        # Heroku-style URLs say postgres://; SQLAlchemy wants a driver name.
+        if self.SQLALCHEMY_DATABASE_URI.startswith(("postgres://", "postgresql://")):
+            self.SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://" + self.SQLALCHEMY_DATABASE_URI.split("://", 1)[1]
+        self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        self.MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_MB", 200) * 1024 * 1024
+        self.LEGISTAR_BASE_URL = os.environ.get("LEGISTAR_BASE_URL", "https://webapi.legistar.com/v1")
+        self.ORGANIZATION_SLUG = os.environ.get("ORGANIZATION_SLUG") or None
+        self.SQLALCHEMY_TRACK_MODIFICATIONS = False
+        self.WTF_CSRF_ENABLED = True
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "") == "1"
+        self.PAGE_SIZE = _int("PAGE_SIZE", 50)
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Return the settings as a dict; refuse to start without a SECRET_KEY outside dev/test."""
+    settings = {k: v for k, v in vars(Config()).items()}
+    if overrides:
+        settings.update(overrides)
+    relaxed = settings.get("TESTING") or settings.get("ENV_NAME") in ("development", "testing")
+    if not settings.get("SECRET_KEY"):
+        if not relaxed:
+            raise RuntimeError(
+                "SECRET_KEY is not set. Set it in the environment (any long random string), "
+                "or set TRACKER_ENV=development for a local, non-public server."
+            )
+        settings["SECRET_KEY"] = "dev-only-not-secret"
+    if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        INSTANCE_DIR.mkdir(exist_ok=True)
+    return settings

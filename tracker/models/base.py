@@ -1,0 +1,28 @@
+"""Shared column helpers for the models."""
+from datetime import datetime, timezone
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tracker.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def one_of(column: str, values, name: str | None = None) -> CheckConstraint:
+    """A CHECK constraint that keeps an enum-like text column inside its vocabulary."""
+    quoted = ", ".join("'" + v + "'" for v in values)
+    return CheckConstraint(f"{column} IN ({quoted})", name=name or f"{column}_valid")
+
+
+class OrgScoped:
+    """Mixin: the row belongs to one organization (a deployment may host a network of them)."""
+
+    organization_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+
+
+__all__ = ["db", "utcnow", "one_of", "OrgScoped"]

@@ -1,0 +1,105 @@
+"""Campaign committees, the contributions they report, and the flags pledge clauses raise."""
+from datetime import date, datetime
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.models.base import OrgScoped, db, one_of, utcnow
+from tracker.vocabulary import CONFIDENCES, DONOR_CLASSES, FLAG_STATUSES, RECEIPT_KINDS
+
+
+class Committee(OrgScoped, db.Model):
+    """A campaign or political committee (FEC committee master row, CA filer)."""
+
+    __table_args__ = (UniqueConstraint("organization_id", "source", "committee_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))  # fec, ca, local
+    committee_id: Mapped[str] = mapped_column(String(40))  # CMTE_ID / Filer_ID
+    name: Mapped[str] = mapped_column(String(300))
+    committee_type: Mapped[str | None] = mapped_column(String(4))  # CMTE_TP
+    designation: Mapped[str | None] = mapped_column(String(4))  # CMTE_DSGN
+    org_type: Mapped[str | None] = mapped_column(String(4))  # ORG_TP
+    connected_org: Mapped[str | None] = mapped_column(String(300))
+    party: Mapped[str | None] = mapped_column(String(20))
+    candidate_id: Mapped[str | None] = mapped_column(String(40))  # FEC CAND_ID it is linked to
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
+    raw: Mapped[dict | None] = mapped_column(JSON)  # the master row as filed, for evidence
+
+    person = relationship("Person")
+
+
+class Contribution(OrgScoped, db.Model):
+    """One receipt line as filed, plus its classification. Money is integer cents."""
+
+    __table_args__ = (
+        UniqueConstraint("organization_id", "source", "source_key"),
+        one_of("receipt_kind", RECEIPT_KINDS),
+        CheckConstraint(f"donor_class IS NULL OR donor_class IN ({', '.join(repr(c) for c in DONOR_CLASSES)})",
+                        name="donor_class_valid"),
+        CheckConstraint(f"confidence IS NULL OR confidence IN ({', '.join(repr(c) for c in CONFIDENCES)})",
+                        name="confidence_valid"),
+        Index("ix_contribution_recipient_date", "recipient_committee_id", "received_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))  # fec-itcont, fec-itpas2, form460, csv...
+    # Identity of the line across amendments: SUB_ID (FEC bulk) or committee+report+TRAN_ID.
+    source_key: Mapped[str] = mapped_column(String(200))
+    source_file: Mapped[str] = mapped_column(String(300))
+    source_line: Mapped[int | None]
+    tran_id: Mapped[str | None] = mapped_column(String(80))
+    sub_id: Mapped[str | None] = mapped_column(String(40))
+    filing_id: Mapped[str | None] = mapped_column(String(80))  # FILE_NUM / FILING_ID+AMEND_ID
+    amendment_indicator: Mapped[str | None] = mapped_column(String(4))
+    transaction_type: Mapped[str | None] = mapped_column(String(8))
+    image_num: Mapped[str | None] = mapped_column(String(40))
+    recipient_committee_id: Mapped[str] = mapped_column(String(40))
+    committee_pk: Mapped[int | None] = mapped_column(ForeignKey("committee.id", ondelete="SET NULL"))
+    candidate_id: Mapped[str | None] = mapped_column(String(40))  # itpas2 CAND_ID
+    donor_name: Mapped[str] = mapped_column(String(300))
+    donor_entity_type: Mapped[str | None] = mapped_column(String(8))
+    donor_committee_id: Mapped[str | None] = mapped_column(String(40))
+    employer: Mapped[str | None] = mapped_column(String(300))
+    occupation: Mapped[str | None] = mapped_column(String(300))
+    city: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str | None] = mapped_column(String(20))
+    zip_code: Mapped[str | None] = mapped_column(String(20))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    received_on: Mapped[date | None]
+    memo: Mapped[bool] = mapped_column(default=False)
+    memo_text: Mapped[str | None] = mapped_column(String(500))
+    receipt_kind: Mapped[str] = mapped_column(String(30), default="receipt")
+    superseded: Mapped[bool] = mapped_column(default=False)  # replaced by a later amendment
+    raw_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Classification (METHOD.md 6.5 step 4)
+    donor_class: Mapped[str | None] = mapped_column(String(40))
+    tags: Mapped[str | None] = mapped_column(String(200))  # comma-separated
+    rule: Mapped[str | None] = mapped_column(String(80))
+    confidence: Mapped[str | None] = mapped_column(String(20))
+    evidence: Mapped[dict | None] = mapped_column(JSON)
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id", ondelete="SET NULL"))
+
+
+class Flag(OrgScoped, db.Model):
+    """A pledge clause's verdict on one receipt, net of matched refunds, with its evidence."""
+
+    __table_args__ = (
+        UniqueConstraint("pledge_clause_id", "contribution_id"),
+        one_of("status", FLAG_STATUSES),
+        CheckConstraint("publication IN ('draft', 'notified', 'published')", name="publication_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_clause_id: Mapped[int] = mapped_column(ForeignKey("pledge_clause.id", ondelete="CASCADE"), index=True)
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contribution.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    net_cents: Mapped[int] = mapped_column(BigInteger)
+    refunds: Mapped[list | None] = mapped_column(JSON)  # matched refund lines and dates
+    evidence: Mapped[dict | None] = mapped_column(JSON)
+    publication: Mapped[str] = mapped_column(String(20), default="published")
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    contribution: Mapped[Contribution] = relationship()

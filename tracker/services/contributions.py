@@ -1,0 +1,676 @@
+"""Loading contributions and committees into the database (the write side of the money imports).
+
+Used through the shared pipeline (``ingest.run_import``): each parser batch is written inside the
+import's one transaction. Promises:
+
+- Bulk writes: one executemany INSERT per batch (PostgreSQL: one COPY), never one ORM object per row.
+- Identity: a contribution is (organization, source, source_key). Existing keys are fetched with
+  one query per batch (in slices the database accepts). A later version of the same transaction
+  (an amendment: higher FILE_NUM / later report) UPDATES the stored row in place, so the export
+  never shows the replaced version; the same or an older version is counted as a duplicate and
+  changes nothing. Re-importing a file is therefore a no-op.
+- ``only_tracked``: rows are kept only when their recipient committee (or, for independent
+  expenditures, the candidate) is linked to a person the organization tracks.
+- After the load: the new and replaced rows are classified (METHOD.md 6.5 step 4) and pledge
+  clauses re-evaluated, in the same transaction.
+- Committees (cm), candidates (cn) and links (ccl) upsert Committee rows and link them to people
+  through PersonIdentifier (schemes ``fec_candidate`` and ``fec_committee``); no person is created.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import bindparam, false, insert, select, update
+
+from imports import Batch
+from imports.money_common import CONTRIBUTION_COLUMNS, version_ranks
+from tracker import money
+from tracker.extensions import db
+from tracker.models import Committee, Contribution, Person, PersonIdentifier
+from tracker.services import audit, bulk
+from tracker.services.paging import RowsPage
+from tracker.services.ingest import ImportContext, ImportOptions, ImportResult, run_import
+
+log = logging.getLogger(__name__)
+LOOKUP_SLICE = 20_000  # bound parameters per IN (...) query: below SQLite's and PostgreSQL's limits
+STORED_COLUMNS = [c for c in CONTRIBUTION_COLUMNS if c != "version_rank"]
+CLASSIFICATION_COLUMNS = ("donor_class", "tags", "rule", "confidence", "evidence")
+
+
+# ----------------------------------------------------------------------------- entry points
+
+def import_contributions(organization, path, fmt: str = "auto", *, strict: bool = False, dry_run: bool = False,
+                         actor=None, only_tracked: bool = False, classify: bool = True,
+                         committees_path=None) -> ImportResult:
+    """Import one contributions file (any registered contributions format) for ``organization``.
+
+    ``committees_path`` (a cm file) is imported first, as its own import run. Returns the
+    ImportResult whose ``summary()`` is the ``--json`` object."""
+    if committees_path:
+        result = import_committees(organization, committees_path, "auto", strict=strict, dry_run=dry_run, actor=actor)
+        if not result.ok:
+            return result
+    params = {}
+    if only_tracked:
+        params["only_tracked"] = True
+    if not classify:
+        params["classify"] = False
+    return run_import(organization, "contributions", Path(path), ContributionLoader,
+                      ImportOptions(fmt=fmt, strict=strict, dry_run=dry_run, actor=actor, params=params))
+
+
+def import_committees(organization, path, fmt: str = "auto", *, strict: bool = False, dry_run: bool = False,
+                      actor=None) -> ImportResult:
+    """Import an FEC committee master (cm), candidate master (cn) or linkage (ccl) file."""
+    return run_import(organization, "committees", Path(path), CommitteeLoader,
+                      ImportOptions(fmt=fmt, strict=strict, dry_run=dry_run, actor=actor))
+
+
+# ----------------------------------------------------------------------------- contributions
+
+class ContributionLoader:
+    """Writes ``contributions`` tables (see the module docstring for the rules)."""
+
+    def __init__(self, context: ImportContext):
+        self.org_id = context.organization.id
+        params = context.options.params
+        self.only_tracked = _truthy(params.get("only_tracked", False))
+        self.classify = _truthy(params.get("classify", True))
+        self.run_id = context.run.id if context.run is not None else None
+        self.table = Contribution.__table__
+        self.postgres = db.session.get_bind().dialect.name == "postgresql"
+        committees = db.session.execute(
+            select(Committee.id, Committee.committee_id, Committee.name).where(Committee.organization_id == self.org_id)
+        ).all()
+        self.committee_pk = pd.Series({c.committee_id: c.id for c in committees}, dtype="float64")
+        self.committee_name = pd.Series({c.committee_id: c.name for c in committees}, dtype=object)
+        self.tracked_committees, self.tracked_candidates = (tracked_ids(self.org_id) if self.only_tracked else (set(), set()))
+        self.replaced = 0
+        self.skipped_untracked = 0
+        # Hashes of the keys already stored: only rows whose hash is known are looked up in the
+        # database, so a first import of a large file costs no lookup queries (8 bytes a row).
+        self.known_keys = KeyHashes()
+        stored = db.session.execute(select(Contribution.source, Contribution.source_key)
+                                    .where(Contribution.organization_id == self.org_id)
+                                    .execution_options(yield_per=100_000))
+        for part in stored.partitions():
+            frame = pd.DataFrame(part, columns=["source", "source_key"])
+            for source, keys in frame.groupby("source"):
+                self.known_keys.add(_key_hashes(source, keys["source_key"]))
+        self.touched_ids: list[int] = []
+
+    def write(self, batch: Batch, context: ImportContext) -> tuple[int, int]:
+        """Insert the batch's new contributions, update replaced versions; return (imported, duplicates)."""
+        frame = batch.tables.get("contributions")
+        if frame is None or frame.empty:
+            return 0, 0
+        if self.only_tracked:
+            keep = (frame["recipient_committee_id"].isin(self.tracked_committees)
+                    | frame["candidate_id"].isin(self.tracked_candidates))
+            self.skipped_untracked += int((~keep).sum())
+            frame = frame[keep]
+            if frame.empty:
+                return 0, 0
+        # Several versions of one transaction in this batch: the newest wins, the others are duplicates.
+        rows = len(frame)
+        frame = frame.sort_values("version_rank", kind="stable").drop_duplicates("source_key", keep="last")
+        duplicates = rows - len(frame)
+        frame = self._enrich(frame)
+        imported = 0
+        for source, part in frame.groupby("source", sort=False):
+            hashes = _key_hashes(source, part["source_key"])
+            maybe_known = self.known_keys.contains(hashes)
+            existing = self._existing(source, part.loc[maybe_known, "source_key"]) if maybe_known.any() else None
+            if existing is None or existing.empty:
+                fresh, changed = part, part.iloc[0:0]
+            else:
+                merged = part.merge(existing, on="source_key", how="left", suffixes=("", "_old"))
+                known = merged["id_old"].notna().to_numpy()
+                old_rank = version_ranks(source, merged["filing_id_old"])
+                newer = (merged["version_rank"] > old_rank) | (
+                    (merged["version_rank"] == old_rank) & (merged["raw_sha256"] != merged["raw_sha256_old"]))
+                newer = newer.to_numpy() & known
+                fresh = part[~known]
+                changed = merged[newer]
+                duplicates += int((known & ~newer).sum())
+            if len(fresh):
+                self._insert(fresh)
+                self.known_keys.add(hashes[~part["source_key"].isin(existing["source_key"]).to_numpy()]
+                                    if existing is not None and not existing.empty else hashes)
+                imported += len(fresh)
+            if len(changed):
+                self._replace(changed)
+                imported += len(changed)
+                self.replaced += len(changed)
+        return imported, duplicates
+
+    def finish(self, context: ImportContext) -> None:
+        """Classify what this import wrote and re-evaluate pledges; note the counts in the report."""
+        if self.replaced:
+            context.report["replaced_by_amendment"] = self.replaced
+        if self.only_tracked:
+            context.report["skipped_untracked"] = self.skipped_untracked
+        if not self.classify:
+            context.report["classified"] = "skipped (--no-classify)"
+            return
+        ids = self._written_ids()
+        if not ids:
+            return
+        context.report["classified"] = classify_and_evaluate(context.organization, ids)
+        audit.record(self.org_id, "import_contributions", "ImportRun",
+                     after={"run": self.run_id, "file": context.path.name, "written": len(ids)},
+                     member=context.options.actor)
+
+    # -- helpers
+
+    def _enrich(self, frame: pd.DataFrame) -> pd.DataFrame:
+        frame["receipt_kind"] = _receipt_kinds(frame)
+        # itpas2 names its donor by committee id: show the committee's name when the cm row is known.
+        named_by_id = (frame["donor_name"] == frame["donor_committee_id"]).to_numpy()
+        if named_by_id.any() and len(self.committee_name):
+            names = frame.loc[named_by_id, "donor_committee_id"].map(self.committee_name)
+            frame.loc[named_by_id, "donor_name"] = names.where(names.notna(), frame.loc[named_by_id, "donor_name"])
+        pk = frame["recipient_committee_id"].map(self.committee_pk).astype("Int64").astype(object)
+        frame["committee_pk"] = pk.where(pk.notna(), None)
+        return frame
+
+    def _existing(self, source: str, keys: pd.Series) -> pd.DataFrame:
+        found = []
+        values = keys.tolist()
+        for start in range(0, len(values), LOOKUP_SLICE):
+            found += db.session.execute(
+                select(Contribution.source_key, Contribution.id, Contribution.filing_id, Contribution.raw_sha256)
+                .where(Contribution.organization_id == self.org_id, Contribution.source == source,
+                       Contribution.source_key.in_(values[start:start + LOOKUP_SLICE]))).all()
+        return pd.DataFrame(found, columns=["source_key", "id_old", "filing_id_old", "raw_sha256_old"])
+
+    def _records(self, frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame[STORED_COLUMNS + ["committee_pk"]].copy()
+        out.insert(0, "organization_id", self.org_id)
+        out["import_run_id"] = self.run_id
+        out["superseded"] = False
+        return out
+
+    def _insert(self, frame: pd.DataFrame) -> None:
+        # Sorted by key, the rows reach the unique index in order: far fewer pages touched.
+        records = self._records(frame.sort_values("source_key"))
+        if self.postgres:
+            bulk.copy_frame(self.table, records)
+        else:
+            _executemany_into(self.table, records)
+
+    def _replace(self, merged: pd.DataFrame) -> None:
+        records = self._records(merged)
+        records["_id"] = merged["id_old"].astype("int64").to_numpy()
+        for column in CLASSIFICATION_COLUMNS:
+            records[column] = None  # the new version is classified afresh
+        columns = [c for c in records.columns if c not in ("_id", "organization_id")]
+        statement = (update(self.table).where(self.table.c.id == bindparam("_id"))
+                     .values({c: bindparam(c) for c in columns}))
+        db.session.execute(statement, records.to_dict("records"))
+
+    def _written_ids(self) -> list[int]:
+        if self.run_id is None:
+            return []
+        return list(db.session.scalars(select(Contribution.id).where(
+            Contribution.organization_id == self.org_id, Contribution.import_run_id == self.run_id)))
+
+
+class KeyHashes:
+    """A set of 32-bit key hashes: one big sorted numpy array plus small sorted recent ones, merged
+    every million keys (4 bytes a key; a collision only costs a database lookup, never a wrong answer)."""
+
+    MERGE_EVERY = 1_000_000
+
+    def __init__(self):
+        self.main = np.empty(0, dtype=np.uint32)
+        self.recent: list[np.ndarray] = []
+        self.recent_size = 0
+
+    def add(self, hashes: np.ndarray) -> None:
+        self.recent.append(np.sort(hashes))
+        self.recent_size += len(hashes)
+        if self.recent_size >= self.MERGE_EVERY:
+            self.main = np.sort(np.concatenate([self.main, *self.recent]))
+            self.recent, self.recent_size = [], 0
+
+    def contains(self, hashes: np.ndarray) -> np.ndarray:
+        found = np.zeros(len(hashes), dtype=bool)
+        for values in (self.main, *self.recent):
+            if len(values):
+                where = np.searchsorted(values, hashes).clip(max=len(values) - 1)
+                found |= values[where] == hashes
+        return found
+
+
+def _key_hashes(source: str, keys: pd.Series) -> np.ndarray:
+    # Python's string hash (C speed); only compared within this process, where it is stable.
+    hashes = np.fromiter(map(hash, (source + "\x1f" + keys.astype(str)).tolist()), dtype=np.int64, count=len(keys))
+    return (hashes & 0xFFFFFFFF).astype(np.uint32)
+
+
+def _python_column(values: pd.Series, sqlite_dates: bool = False) -> list:
+    """A column as a list of plain Python values with None for missing (for DBAPI executemany)."""
+    if sqlite_dates:
+        text = pd.to_datetime(values, errors="coerce").dt.strftime("%Y-%m-%d")
+        return text.astype(object).where(text.notna(), None).tolist()
+    if values.dtype == object:
+        return values.where(values.notna(), None).tolist() if values.isna().any() else values.tolist()
+    return values.tolist()
+
+
+def _executemany_into(table, records: pd.DataFrame) -> None:
+    """SQLite bulk insert of one batch: the INSERT is compiled by SQLAlchemy, the rows go to the
+    driver's executemany as plain tuples (no per-row parameter processing)."""
+    connection = db.session.connection()
+    # A bigger page cache for this connection (SQLite's default is 2 MB): with millions of rows,
+    # the unique index on source_key otherwise rereads its pages from disk on every insert.
+    connection.exec_driver_sql("PRAGMA cache_size = -32768")
+    columns = list(records.columns)
+    statement = insert(table).compile(dialect=connection.dialect, column_keys=columns)
+    order = statement.positiontup
+    lists = {c: _python_column(records[c], sqlite_dates=(c == "received_on")) for c in columns}
+    rows = list(zip(*(lists[c] for c in order)))
+    connection.exec_driver_sql(str(statement), rows)
+
+
+def _receipt_kinds(frame: pd.DataFrame) -> pd.Series:
+    """money.receipt_kinds decides; a Form 460 Schedule C line stays in-kind (its schedule is known
+    to the parser only)."""
+    kinds = money.receipt_kinds(frame)
+    return kinds.mask((frame["receipt_kind"] == "in_kind").to_numpy(), "in_kind")
+
+
+def _truthy(value) -> bool:
+    return str(value).lower() in ("1", "true", "yes", "on")
+
+
+def tracked_ids(org_id: int) -> tuple[set[str], set[str]]:
+    """(committee ids, FEC candidate ids) linked to people the organization tracks."""
+    tracked = select(Person.id).where(Person.organization_id == org_id, Person.tracked.is_(True))
+    identifiers = db.session.execute(select(PersonIdentifier.scheme, PersonIdentifier.value).where(
+        PersonIdentifier.organization_id == org_id, PersonIdentifier.person_id.in_(tracked))).all()
+    candidates = {v for s, v in identifiers if s == "fec_candidate"}
+    committees = {v for s, v in identifiers if s in ("fec_committee", "state_filer")}
+    committees |= set(db.session.scalars(select(Committee.committee_id).where(
+        Committee.organization_id == org_id,
+        (Committee.person_id.in_(tracked)) | (Committee.candidate_id.in_(candidates) if candidates else False))))
+    return committees, candidates
+
+
+# ----------------------------------------------------------------------------- classification
+
+def classify_and_evaluate(organization, ids: list[int]) -> dict:
+    """Classify the given contributions and re-evaluate pledge flags.
+
+    Uses the flags service (money-core) when present; until then classifies here with the same
+    pure rules (``money.classify``) so imported rows always carry a class."""
+    try:
+        from tracker.services import flags
+    except ImportError:
+        flags = None
+    if flags is not None:
+        for start in range(0, len(ids), LOOKUP_SLICE):  # slices: a database takes so many parameters
+            flags.classify_contributions(organization, ids=ids[start:start + LOOKUP_SLICE])
+        evaluation = flags.evaluate_organization(organization)
+        return {"rows": len(ids), "by": "flags.classify_contributions", "pledges": evaluation}
+    return {"rows": _classify_here(organization.id, ids), "by": "money.classify"}
+
+
+def _classify_here(org_id: int, ids: list[int]) -> int:
+    committees = pd.DataFrame(db.session.execute(select(
+        Committee.committee_id, Committee.name, Committee.committee_type, Committee.designation,
+        Committee.org_type, Committee.connected_org).where(Committee.organization_id == org_id)).all(),
+        columns=list(money.COMMITTEE_COLUMNS))
+    columns = [getattr(Contribution, c) for c in money.CONTRIBUTION_COLUMNS]
+    done = 0
+    for start in range(0, len(ids), LOOKUP_SLICE):
+        part = ids[start:start + LOOKUP_SLICE]
+        rows = db.session.execute(select(Contribution.id, *columns).where(Contribution.id.in_(part))).all()
+        frame = pd.DataFrame(rows, columns=["id", *money.CONTRIBUTION_COLUMNS])
+        result = money.classify(frame, committees)
+        result = result.astype(object).where(result.notna(), None)
+        result["_id"] = frame["id"].to_numpy()
+        statement = (update(Contribution.__table__).where(Contribution.__table__.c.id == bindparam("_id"))
+                     .values({c: bindparam(c) for c in CLASSIFICATION_COLUMNS}))
+        db.session.execute(statement, result[["_id", *CLASSIFICATION_COLUMNS]].to_dict("records"))
+        done += len(frame)
+    return done
+
+
+# ----------------------------------------------------------------------------- committees
+
+COMMITTEE_FIELDS = ("name", "committee_type", "designation", "org_type", "connected_org", "party", "candidate_id")
+
+
+class CommitteeLoader:
+    """Upserts committees (cm), attaches candidates (cn) to their principal committees and records
+    candidate-committee links (ccl); links committees to tracked people's identifiers."""
+
+    def __init__(self, context: ImportContext):
+        self.org_id = context.organization.id
+
+    def write(self, batch: Batch, context: ImportContext) -> tuple[int, int]:
+        imported = duplicates = 0
+        for table, frame in batch.tables.items():
+            if frame.empty:
+                continue
+            handler = {"committees": self._committees, "candidates": self._candidates, "links": self._links}[table]
+            i, d = handler(frame, context)
+            imported += i
+            duplicates += d
+        return imported, duplicates
+
+    def finish(self, context: ImportContext) -> None:
+        linked = link_committees_to_people(self.org_id)
+        context.report["committees_linked_to_people"] = linked
+        audit.record(self.org_id, "import_committees", "ImportRun",
+                     after={"file": context.path.name, "linked": linked}, member=context.options.actor)
+
+    def _existing(self, ids) -> dict[str, Committee]:
+        found: dict[str, Committee] = {}
+        ids = list(dict.fromkeys(ids))
+        for start in range(0, len(ids), LOOKUP_SLICE):
+            for committee in db.session.scalars(select(Committee).where(
+                    Committee.organization_id == self.org_id, Committee.source == "fec",
+                    Committee.committee_id.in_(ids[start:start + LOOKUP_SLICE]))):
+                found[committee.committee_id] = committee
+        return found
+
+    def _committees(self, frame: pd.DataFrame, context) -> tuple[int, int]:
+        frame = frame.drop_duplicates("committee_id", keep="last")
+        existing = self._existing(frame["committee_id"])
+        new, imported, duplicates = [], 0, 0
+        for row in frame.to_dict("records"):  # committee files are small (about 20k rows a cycle)
+            values = {f: row.get(f) for f in COMMITTEE_FIELDS}
+            values["raw"] = row["raw"]
+            current = existing.get(row["committee_id"])
+            if current is None:
+                new.append({"organization_id": self.org_id, "source": "fec", "committee_id": row["committee_id"], **values})
+            elif _differs(current, values):
+                candidate = current.raw.get("candidate") if current.raw else None
+                for key, value in values.items():
+                    setattr(current, key, value)
+                if candidate:
+                    current.raw = {**values["raw"], "candidate": candidate}
+                imported += 1
+            else:
+                duplicates += 1
+        if new:
+            db.session.execute(insert(Committee), new)
+        db.session.flush()
+        return imported + len(new), duplicates
+
+    def _candidates(self, frame: pd.DataFrame, context) -> tuple[int, int]:
+        # A candidate without a principal committee has nowhere to be kept: say so in the report.
+        orphans = frame.loc[frame["principal_committee_id"].isna(), "candidate_id"].tolist()
+        if orphans:
+            context.report.setdefault("candidates_without_principal_committee", []).extend(orphans)
+        frame = frame[frame["principal_committee_id"].notna()]
+        existing = self._existing(frame["principal_committee_id"])
+        imported = duplicates = 0
+        for row in frame.to_dict("records"):
+            committee = existing.get(row["principal_committee_id"])
+            candidate = {k: row[k] for k in ("candidate_id", "name", "party", "office", "state", "district", "election_year")}
+            if committee is None:
+                committee = Committee(organization_id=self.org_id, source="fec", committee_id=row["principal_committee_id"],
+                                      name=f"{row['name']} (principal campaign committee)", committee_type=row["office"],
+                                      designation="P", candidate_id=row["candidate_id"], raw={"candidate": candidate})
+                db.session.add(committee)
+                existing[committee.committee_id] = committee
+                imported += 1
+            elif committee.candidate_id == row["candidate_id"] and (committee.raw or {}).get("candidate") == candidate:
+                duplicates += 1
+            else:
+                committee.candidate_id = committee.candidate_id or row["candidate_id"]
+                committee.raw = {**(committee.raw or {}), "candidate": candidate}
+                imported += 1
+        db.session.flush()
+        return imported, duplicates
+
+    def _links(self, frame: pd.DataFrame, context) -> tuple[int, int]:
+        existing = self._existing(frame["committee_id"])
+        imported = duplicates = 0
+        for row in frame.to_dict("records"):
+            committee = existing.get(row["committee_id"])
+            if committee is None:
+                committee = Committee(organization_id=self.org_id, source="fec", committee_id=row["committee_id"],
+                                      name=row["committee_id"], committee_type=row["committee_type"],
+                                      designation=row["designation"], candidate_id=row["candidate_id"],
+                                      raw={"links": [row["candidate_id"]]})
+                db.session.add(committee)
+                existing[committee.committee_id] = committee
+                imported += 1
+                continue
+            links = list((committee.raw or {}).get("links", []))
+            if row["candidate_id"] in links and committee.candidate_id:
+                duplicates += 1
+                continue
+            if row["candidate_id"] not in links:
+                links.append(row["candidate_id"])
+            committee.raw = {**(committee.raw or {}), "links": links}
+            committee.candidate_id = committee.candidate_id or row["candidate_id"]
+            imported += 1
+        db.session.flush()
+        return imported, duplicates
+
+
+def _differs(committee: Committee, values: dict) -> bool:
+    for key, value in values.items():
+        if key == "raw":
+            stored = {k: v for k, v in (committee.raw or {}).items() if k not in ("candidate", "links")}
+            if stored != value:
+                return True
+        elif key == "candidate_id":
+            if value and committee.candidate_id != value:
+                return True
+        elif getattr(committee, key) != value:
+            return True
+    return False
+
+
+def link_committees_to_people(org_id: int) -> int:
+    """Set Committee.person_id from PersonIdentifier (fec_committee = committee id, or fec_candidate
+    = the committee's candidate id). Returns how many committees are linked to a person."""
+    identifiers = db.session.execute(select(PersonIdentifier.scheme, PersonIdentifier.value, PersonIdentifier.person_id)
+                                     .where(PersonIdentifier.organization_id == org_id,
+                                            PersonIdentifier.scheme.in_(("fec_committee", "fec_candidate")))).all()
+    by_committee = {v: p for s, v, p in identifiers if s == "fec_committee"}
+    by_candidate = {v: p for s, v, p in identifiers if s == "fec_candidate"}
+    if not identifiers:
+        return 0
+    linked = 0
+    for committee in db.session.scalars(select(Committee).where(Committee.organization_id == org_id)):
+        person = by_committee.get(committee.committee_id) or by_candidate.get(committee.candidate_id or "")
+        if person and committee.person_id != person:
+            committee.person_id = person
+        if committee.person_id:
+            linked += 1
+    db.session.flush()
+    return linked
+
+
+def person_committee_ids(person) -> tuple[list[str], list[str]]:
+    """(committee ids, FEC candidate ids) of a person: linked committees plus their identifiers."""
+    candidates = [i.value for i in person.identifiers if i.scheme == "fec_candidate"]
+    committees = {i.value for i in person.identifiers if i.scheme in ("fec_committee", "state_filer")}
+    condition = Committee.person_id == person.id
+    if candidates:
+        condition = condition | Committee.candidate_id.in_(candidates)
+    committees |= set(db.session.scalars(select(Committee.committee_id).where(
+        Committee.organization_id == person.organization_id, condition)))
+    return sorted(committees), candidates
+
+
+# ----------------------------------------------------------------------------- export
+
+EXPORT_COLUMNS = ["source_file", "source_line", "tran_id", "sub_id", "recipient_committee_id", "donor_name",
+                  "donor_entity_type", "donor_committee_id", "employer", "occupation", "amount", "date", "memo",
+                  "donor_class", "tags", "rule", "confidence", "evidence",
+                  # more, after the contract's columns:
+                  "receipt_kind", "transaction_type", "candidate_id", "filing_id", "amendment_indicator",
+                  "image_num", "city", "state", "zip_code", "memo_text", "source", "source_key", "raw_sha256", "id"]
+_EXPORT_FIELDS = [c for c in EXPORT_COLUMNS if c not in ("amount", "date")]
+
+
+def contribution_query(organization_id: int, *conditions):
+    """Current contributions of an organization (replaced amendment versions excluded), in filing order."""
+    fields = [getattr(Contribution, c) for c in _EXPORT_FIELDS] + [Contribution.amount_cents, Contribution.received_on]
+    return (select(*fields).where(Contribution.organization_id == organization_id,
+                                  Contribution.superseded.is_(False), *conditions)
+            .order_by(Contribution.source_file, Contribution.source_line, Contribution.id))
+
+
+def export_rows(organization_id: int, *conditions, batch_size: int = 5000):
+    """One dict per contribution with EXPORT_COLUMNS: amount in dollars with cents, date ISO,
+    evidence as JSON text, memo true/false."""
+    query = contribution_query(organization_id, *conditions).execution_options(yield_per=batch_size)
+    for row in db.session.execute(query):
+        values = dict(zip(_EXPORT_FIELDS, row[:len(_EXPORT_FIELDS)]))
+        cents, received_on = row[len(_EXPORT_FIELDS):]
+        values["amount"] = format_dollars(cents)
+        values["date"] = received_on.isoformat() if received_on else ""
+        values["memo"] = bool(values["memo"])
+        values["evidence"] = json.dumps(values["evidence"], sort_keys=True, default=str) if values["evidence"] else ""
+        yield {c: ("" if values[c] is None else values[c]) for c in EXPORT_COLUMNS}
+
+
+def format_dollars(cents: int) -> str:
+    """Integer cents as dollars with cents ("-500.00"), exact (no float)."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def neutralize(value):
+    """A CSV cell safe to open in a spreadsheet: text starting with = + - @ gets a leading '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def write_export(rows, handle, fmt: str = "csv") -> int:
+    """Write export rows to ``handle`` as CSV (cells neutralized; ``amount`` stays a number) or a
+    JSON array; returns the row count."""
+    count = 0
+    if fmt == "csv":
+        writer = csv.writer(handle)
+        writer.writerow(EXPORT_COLUMNS)
+        for row in rows:
+            writer.writerow([row[c] if c == "amount" else neutralize(row[c]) for c in EXPORT_COLUMNS])
+            count += 1
+        return count
+    if fmt != "json":
+        raise ValueError(f"unknown export format {fmt!r}: csv or json")
+    handle.write("[")
+    for row in rows:
+        if row["evidence"]:
+            row = {**row, "evidence": json.loads(row["evidence"])}
+        handle.write(("," if count else "") + "\n" + json.dumps(row, ensure_ascii=False, default=str))
+        count += 1
+    handle.write("\n]\n")
+    return count
+
+
+def export_contributions(organization_id: int, handle, fmt: str = "csv") -> int:
+    """Write every current contribution of the organization as CSV or JSON; returns the row count."""
+    return write_export(export_rows(organization_id), handle, fmt)
+
+
+__all__ = ["import_contributions", "import_committees", "ContributionLoader", "CommitteeLoader",
+           "classify_and_evaluate", "link_committees_to_people", "person_committee_ids", "tracked_ids",
+           "export_contributions", "export_rows", "write_export", "EXPORT_COLUMNS"]
+
+
+# ----------------------------------------------------------------------------- a person's money page
+
+RECEIVED_KINDS = ("receipt", "in_kind", "refund")
+
+
+def person_receipt_conditions(person) -> tuple[list, list]:
+    """SQL conditions selecting (money the person's committees received, independent expenditures
+    about the person), both excluding replaced amendment versions."""
+    committees, candidates = person_committee_ids(person)
+    base = [Contribution.organization_id == person.organization_id, Contribution.superseded.is_(False)]
+    received = Contribution.recipient_committee_id.in_(committees) if committees else false()
+    if candidates:
+        received = received | (Contribution.candidate_id.in_(candidates) & Contribution.transaction_type.in_(("24K", "24Z")))
+    receipts = base + [received, Contribution.receipt_kind.in_(RECEIVED_KINDS)]
+    about = Contribution.candidate_id.in_(candidates) if candidates else false()
+    expenditures = base + [about, Contribution.receipt_kind == "independent_expenditure"]
+    return receipts, expenditures
+
+
+def person_money(person, donor_page: int = 1, per_page: int = 50) -> dict:
+    """Everything the person's money page shows, from aggregate queries (no row-by-row loading):
+    totals by class, top donors and one page of all donors, monthly totals, flagged receipts with
+    their evidence, independent expenditures for and against. Cash totals leave memo lines out
+    (they attribute money already counted, METHOD.md 6.5 step 2); refunds count negative."""
+    from sqlalchemy import case, func
+
+    from tracker.models import Flag, PledgeClause
+
+    receipts, expenditures = person_receipt_conditions(person)
+    cash = ~Contribution.memo
+    signed = case((Contribution.receipt_kind == "refund", -func.abs(Contribution.amount_cents)),
+                  else_=Contribution.amount_cents)
+    by_class = db.session.execute(
+        select(func.coalesce(Contribution.donor_class, "unclassified"), func.count(Contribution.id), func.sum(signed))
+        .where(*receipts, cash).group_by(Contribution.donor_class).order_by(func.sum(signed).desc())).all()
+    donor_query = (select(Contribution.donor_name, func.min(Contribution.donor_class), func.count(Contribution.id),
+                          func.sum(signed).label("total"))
+                   .where(*receipts, cash).group_by(Contribution.donor_name))
+    donors_total = db.session.scalar(select(func.count()).select_from(donor_query.subquery()))
+    ordered = donor_query.order_by(func.sum(signed).desc(), Contribution.donor_name)
+    top_donors = db.session.execute(ordered.limit(25)).all()
+    donor_rows = db.session.execute(ordered.limit(per_page).offset((donor_page - 1) * per_page)).all()
+    dated = db.session.execute(select(Contribution.received_on, signed).where(*receipts, cash,
+                                                                             Contribution.received_on.is_not(None))).all()
+    monthly = _monthly(dated)
+    flags = db.session.execute(
+        select(Flag, Contribution, PledgeClause.kind).join(Contribution, Flag.contribution_id == Contribution.id)
+        .join(PledgeClause, Flag.pledge_clause_id == PledgeClause.id)
+        .where(Flag.person_id == person.id, Flag.publication == "published")
+        .order_by(Contribution.received_on, Contribution.id)).all()
+    ies = db.session.execute(
+        select(Contribution.transaction_type, Contribution.donor_committee_id, Contribution.donor_name,
+               func.count(Contribution.id), func.sum(Contribution.amount_cents))
+        .where(*expenditures).group_by(Contribution.transaction_type, Contribution.donor_committee_id, Contribution.donor_name)
+        .order_by(func.sum(Contribution.amount_cents).desc())).all()
+    return {
+        "by_class": [{"donor_class": c, "count": n, "cents": int(total or 0)} for c, n, total in by_class],
+        "total_cents": sum(int(t or 0) for _, _, t in by_class),
+        "top_donors": [_donor(r) for r in top_donors],
+        "donors": RowsPage([_donor(r) for r in donor_rows], donor_page, per_page, donors_total or 0),
+        "monthly": monthly,
+        "flags": [{"flag": f, "contribution": c, "clause": kind} for f, c, kind in flags],
+        "independent_expenditures": [{"support": "for" if tt == "24E" else "against", "committee_id": cid, "name": name,
+                                      "count": n, "cents": int(total or 0)} for tt, cid, name, n, total in ies],
+    }
+
+
+def _donor(row) -> dict:
+    name, donor_class, count, total = row
+    return {"name": name, "donor_class": donor_class or "unclassified", "count": count, "cents": int(total or 0)}
+
+
+def _monthly(rows) -> list[dict]:
+    if not rows:
+        return []
+    frame = pd.DataFrame(rows, columns=["received_on", "cents"])
+    months = pd.to_datetime(frame["received_on"]).dt.strftime("%Y-%m")
+    totals = frame.groupby(months)["cents"].agg(["sum", "count"]).sort_index()
+    return [{"month": month, "cents": int(total), "count": int(count)} for month, (total, count) in totals.iterrows()]
+
+
+def export_person(person, handle, fmt: str = "csv") -> int:
+    """Write the person's contributions (receipts and independent expenditures) as CSV or JSON."""
+    from sqlalchemy import and_, or_
+
+    receipts, expenditures = person_receipt_conditions(person)
+    condition = or_(and_(*receipts[2:]), and_(*expenditures[2:]))
+    return write_export(export_rows(person.organization_id, condition), handle, fmt)

@@ -1,0 +1,335 @@
+"""The demo organization: a realistic, deterministic data set built by our own code.
+
+A fictional independent organization in a fictional city with a 7-seat council: an adopted
+program, two years of roll calls, alignments, campaign money (individuals, businesses, a
+corporate PAC, a union, a refund) and two endorsed candidates with signed pledges.
+"""
+import random
+from datetime import date, datetime, timedelta
+
+from tracker.extensions import db
+from imports.vote_options import canonical_position
+from tracker.models import (Alignment, Body, Committee, Contribution, Endorsement, ImportRowError,
+                            ImportRun, Member, Organization, Person, PersonIdentifier, Plank, Pledge, PledgeClause,
+                            Program, ProgramVersion, QuestionnaireAnswer, RollCall, Term,
+                            VotePosition)
+from tracker.models.base import OrgScoped
+from tracker.services import flags, scores
+from tracker.services import program as program_service
+
+DEMO_SLUG = "harbor-city-progressive-alliance"
+DEMO_PASSWORD = "demo-password-1"
+
+PLANKS = [
+    # (category, tier, title, body)
+    ("Housing", "minimum", "Rent stabilization for every rental home",
+     "Cap annual rent increases at 60% of inflation, with a rent board elected by tenants."),
+    ("Housing", "minimum", "Just-cause eviction protection",
+     "No eviction without one of the causes listed in the ordinance; relocation aid when a landlord moves in."),
+    ("Housing", "maximum", "Social housing for all who need it",
+     "Public, mixed-income, permanently affordable homes built and run by a city housing authority."),
+    ("Environment", "minimum", "Tax the refinery's emissions",
+     "A per-ton levy on the refinery's local pollution, paid into a fund governed by fence-line neighbors."),
+    ("Environment", "maximum", "A just transition off fossil fuels by 2040",
+     "A binding plan to close fossil infrastructure with full wage and pension guarantees for its workers."),
+    ("Public safety", "minimum", "Fund community crisis response",
+     "Send trained unarmed responders to mental-health calls; fund them from the police overtime budget."),
+    ("Public safety", "minimum", "Civilian police oversight with subpoena power",
+     "An elected commission that can compel records and testimony."),
+    ("Labor", "minimum", "A $25 city minimum wage",
+     "Phase in a minimum wage of $25 an hour, indexed to inflation, with no sub-minimum for tips."),
+    ("Labor", "maximum", "Public ownership of essential services",
+     "Bring waste, water and broadband back into public hands, run by workers and users."),
+    ("Democracy", "minimum", "Public financing of city elections",
+     "Democracy vouchers for every resident; candidates who take them accept a limit on private money."),
+    ("Democracy", "minimum", "No corporate money in city elections",
+     "Ban contributions from business entities and their PACs to city candidates."),
+    ("Transit", "minimum", "Fare-free buses",
+     "No fares on city and regional buses inside the city, paid from the general fund."),
+    ("Budget", "maximum", "Participatory budgeting of 10% of the budget",
+     "Residents decide a tenth of the city's discretionary budget in neighborhood assemblies."),
+]
+
+COUNCIL = [
+    # name, ideology (1 = always with the program), joins, leaves
+    ("Ana Morales", 0.93, date(2022, 12, 6), None),
+    ("Darnell Brooks", 0.88, date(2022, 12, 6), None),
+    ("Grace Liu", 0.55, date(2020, 12, 1), None),
+    ("Thomas Keane", 0.25, date(2020, 12, 1), None),
+    ("Priya Raman", 0.70, date(2022, 12, 6), None),
+    ("Robert Haines", 0.15, date(2018, 12, 4), date(2024, 12, 2)),
+    ("Luis Ortega", 0.35, date(2020, 12, 1), None),
+    ("Naomi Fischer", 0.80, date(2024, 12, 3), None),  # won Haines's seat
+]
+
+MOTIONS = [
+    ("Rent stabilization ordinance amendments", 0), ("Just-cause eviction update", 1),
+    ("Social housing authority feasibility study", 2), ("Refinery emissions levy ballot measure", 3),
+    ("Fossil fuel phase-out resolution", 4), ("Crisis response pilot funding", 5),
+    ("Police oversight commission charter", 6), ("Minimum wage ordinance", 7),
+    ("Municipal broadband study", 8), ("Democracy vouchers ordinance", 9),
+    ("Ban on business contributions", 10), ("Fare-free bus pilot", 11),
+    ("Participatory budgeting cycle", 12), ("Police overtime budget increase", 5),
+    ("Warehouse rezoning near the port", 3), ("Luxury condo tax abatement", 0),
+    ("Sale of city land to a private developer", 2), ("Contract with private waste hauler", 8),
+]
+NEUTRAL = ["Approve consent calendar", "Street naming for a community elder", "Library hours extension",
+           "Sister-city agreement", "Park playground renewal", "Traffic calming on Cutting Blvd",
+           "Audit committee appointments", "Holiday schedule for city offices"]
+
+FIRST = ["Maria", "James", "Linh", "David", "Fatima", "Carlos", "Emily", "Kwame", "Sofia", "Michael", "Aisha",
+         "Jorge", "Hannah", "Wei", "Rosa", "Daniel", "Keisha", "Omar", "Laura", "Tuan", "Beatriz", "Samuel"]
+LAST = ["Garcia", "Nguyen", "Johnson", "Smith", "Martinez", "Chen", "Williams", "Lopez", "Brown", "Patel",
+        "Davis", "Hernandez", "Kim", "Wilson", "Rodriguez", "Okafor", "Anderson", "Tran", "Jackson", "Silva"]
+OCCUPATIONS = [("Teacher", "Harbor City Unified"), ("Nurse", "County Hospital"), ("Retired", "Retired"),
+               ("Electrician", "Self-employed"), ("Software Engineer", "Bayline Labs"),
+               ("Organizer", "Tenants Together"), ("Bus Driver", "Harbor Transit"),
+               ("Chief Executive Officer", "Westshore Refining Company"), ("Vice President", "Pacific Homes LLC"),
+               ("Attorney", "Self-employed"), ("Homemaker", "None"), ("Student", "None")]
+BUSINESSES = ["Pacific Homes LLC", "Westshore Refining Company", "Bay Logistics, Inc.", "Harborview Developers LP",
+              "Golden Gate Towing Co.", "Marina Properties Corp", "Eastbay Cannabis Collective"]
+
+
+def _clear(org_slug: str) -> None:
+    """Delete the demo organization and everything that belongs to it."""
+    org = db.session.execute(db.select(Organization).filter_by(slug=org_slug)).scalar_one_or_none()
+    if org is None:
+        return
+    # Children before parents, so it works whether or not the database enforces cascades.
+    runs = db.select(ImportRun.id).where(ImportRun.organization_id == org.id)
+    db.session.execute(db.delete(ImportRowError).where(ImportRowError.import_run_id.in_(runs)))
+    for mapper in sorted(db.Model.registry.mappers, key=lambda m: -_depth(m.local_table)):
+        model = mapper.class_
+        if issubclass(model, OrgScoped):
+            db.session.execute(db.delete(model).where(model.organization_id == org.id))
+    db.session.execute(db.delete(Organization).where(Organization.id == org.id))
+    db.session.flush()
+
+
+def _depth(table, seen=()) -> int:
+    """How many foreign-key hops a table is from the root (used to order deletes)."""
+    parents = {fk.column.table for fk in table.foreign_keys if fk.column.table is not table}
+    if not parents or table in seen:
+        return 0
+    return 1 + max(_depth(p, seen + (table,)) for p in parents)
+
+
+def build(seed: int = 2026) -> dict:
+    """Rebuild the demo organization from scratch; the same seed always gives the same data."""
+    rng = random.Random(seed)
+    _clear(DEMO_SLUG)
+    org = Organization(slug=DEMO_SLUG, name="Harbor City Progressive Alliance", city="Harbor City",
+                       description="A member-run independent political organization. We take no corporate money.")
+    db.session.add(org)
+    db.session.flush()
+    oid = org.id
+
+    for role in ("admin", "committee", "member"):
+        member = Member(organization_id=oid, email=f"{role}@demo.example", name=f"Demo {role.capitalize()}", role=role)
+        member.set_password(DEMO_PASSWORD)
+        db.session.add(member)
+    db.session.flush()
+
+    program = Program(organization_id=oid, title="The People's Program")
+    db.session.add(program)
+    db.session.flush()
+    version = ProgramVersion(organization_id=oid, program_id=program.id, number=1,
+                             preamble="Harbor City belongs to the people who live and work here.")
+    db.session.add(version)
+    db.session.flush()
+    planks = []
+    for position, (category, tier, title, body) in enumerate(PLANKS, start=1):
+        plank = Plank(organization_id=oid, version_id=version.id, position=position, title=title, body=body,
+                      category=category, tier=tier, key=f"plank-{position}")
+        db.session.add(plank)
+        planks.append(plank)
+    db.session.flush()
+    db.session.refresh(version)
+    program_service.adopt(version, adopted_at=datetime(2023, 3, 18, 19, 0))
+
+    council = Body(organization_id=oid, name="Harbor City Council", jurisdiction="Harbor City", seats=7, kind="council")
+    db.session.add(council)
+    db.session.flush()
+    people = []
+    for index, (name, lean, joined, left) in enumerate(COUNCIL, start=1):
+        last = name.split()[-1]
+        person = Person(organization_id=oid, name=name, sort_name=f"{last}, {name.rsplit(' ', 1)[0]}",
+                        tracked=True, party="Nonpartisan")
+        db.session.add(person)
+        db.session.flush()
+        db.session.add(PersonIdentifier(organization_id=oid, person_id=person.id, scheme="local", value=f"hc-{index}"))
+        db.session.add(Term(organization_id=oid, person_id=person.id, body_id=council.id,
+                            office="Councilmember", district=f"District {min(index, 7)}", start_on=joined, end_on=left))
+        people.append((person, lean, joined, left))
+    db.session.flush()
+
+    roll_calls = _roll_calls(rng, oid, council, people)
+    alignments = _alignments(rng, oid, roll_calls, planks)
+    contributions = _money(rng, oid, people)
+    pledges = _endorsements(oid, people, version, planks)
+    # Money rules (tracker/money.py via services/flags.py): classify the demo money, judge the pledges.
+    flags.classify_contributions(org)
+    money_flags = flags.evaluate_organization(org)
+    db.session.commit()
+    # Pages read stored scores, so the demo stores them too.
+    scored = scores.recompute(org)
+    return {"organization": org.name, "planks": len(planks), "officials": len(people),
+            "roll_calls": len(roll_calls), "alignments": alignments, "contributions": contributions,
+            "signed_pledges": pledges, "broken_pledges": money_flags["broken_pledges"], "scores": scored["scores"]}
+
+
+def _roll_calls(rng, oid, council, people) -> list[tuple[RollCall, int | None]]:
+    """About 60 council roll calls over two years; each paired with the plank it bears on (or None)."""
+    start = date(2024, 1, 9)
+    roll_calls = []
+    for number in range(60):
+        voted_on = start + timedelta(days=12 * number + rng.randint(0, 3))
+        if number % 3 == 2:
+            title, plank_index, neutral = rng.choice(NEUTRAL), None, True
+        else:
+            title, plank_index = MOTIONS[number % len(MOTIONS)] if number < 36 else rng.choice(MOTIONS)
+            neutral = False
+        # Bad-for-the-program motions (abatements, land sales, police overtime) flip who votes yes.
+        against_program = any(w in title for w in ("abatement", "Sale of city land", "overtime", "Warehouse", "private waste"))
+        roll_call = RollCall(organization_id=oid, body_id=council.id, voted_on=voted_on, source="demo",
+                             source_id=f"hc-council-{voted_on.year}-{number + 1:03d}",
+                             source_url=f"https://harborcity.example/council/votes/{number + 1}",
+                             motion=f"Item {voted_on.year}-{number + 1:03d}", title=title,
+                             question="On adoption", required_majority="1/2")
+        db.session.add(roll_call)
+        db.session.flush()
+        yes = no = other = 0
+        for person, lean, joined, left in people:
+            if voted_on < joined or (left and voted_on > left):
+                continue  # not seated: no row, as a real roll would show
+            roll = rng.random()
+            if roll < 0.05:
+                raw = "Absent"
+            elif roll < 0.07:
+                raw = "Abstain"
+            elif roll < 0.08:
+                raw = "Recused"
+            else:
+                if neutral:
+                    supports = rng.random() < 0.95
+                else:
+                    supports = rng.random() < lean
+                    if against_program:
+                        supports = not supports
+                raw = "Yes" if supports else "No"
+            position = canonical_position(raw)
+            yes += position == "yes"
+            no += position == "no"
+            other += position not in ("yes", "no")
+            db.session.add(VotePosition(organization_id=oid, roll_call_id=roll_call.id, person_id=person.id,
+                                        voter_key=f"local:{person.identifiers[0].value}", voter_name=person.name,
+                                        raw_label=raw, position=position))
+        roll_call.yes_count, roll_call.no_count, roll_call.other_count = yes, no, other
+        roll_call.result = "Pass" if yes > no else "Fail"
+        roll_calls.append((roll_call, plank_index))
+    db.session.flush()
+    return roll_calls
+
+
+def _alignments(rng, oid, roll_calls, planks) -> int:
+    reviewer = db.session.execute(db.select(Member).filter_by(organization_id=oid, role="committee")).scalar_one()
+    proposer = db.session.execute(db.select(Member).filter_by(organization_id=oid, role="member")).scalar_one()
+    count = 0
+    for roll_call, plank_index in roll_calls:
+        if plank_index is None or rng.random() < 0.25:
+            continue
+        against = any(w in roll_call.title for w in ("abatement", "Sale of city land", "overtime", "Warehouse", "private waste"))
+        status = "approved" if rng.random() < 0.9 else "proposed"
+        db.session.add(Alignment(
+            organization_id=oid, roll_call_id=roll_call.id, plank_id=planks[plank_index].id,
+            pro_position="no" if against else "yes", weight=2 if "ordinance" in roll_call.title.lower() else 1,
+            rationale=("Voting no keeps the plank: " if against else "Voting yes advances the plank: ") + roll_call.title,
+            status=status, proposed_by_id=proposer.id, approved_by_id=reviewer.id if status == "approved" else None,
+            decided_at=datetime.combine(roll_call.voted_on, datetime.min.time()) + timedelta(days=3)))
+        count += 1
+    db.session.flush()
+    return count
+
+
+def _money(rng, oid, people) -> int:
+    corporate_pac = Committee(organization_id=oid, source="local", committee_id="PAC-1042",
+                              name="Westshore Refining Company Employees PAC", committee_type="Q", designation="U",
+                              org_type="C", connected_org="Westshore Refining Company")
+    union_pac = Committee(organization_id=oid, source="local", committee_id="PAC-2210",
+                          name="Harbor Building Trades Council PAC", committee_type="Q", designation="U",
+                          org_type="L", connected_org="Harbor Building Trades Council")
+    db.session.add_all([corporate_pac, union_pac])
+    count = 0
+    campaign_committees = []
+    for index, (person, lean, joined, left) in enumerate(people, start=1):
+        committee = Committee(organization_id=oid, source="local", committee_id=f"CA-{1400 + index}",
+                              name=f"{person.name} for City Council", committee_type="H", designation="P",
+                              person_id=person.id)
+        db.session.add(committee)
+        campaign_committees.append(committee)
+        n_rows = 40 + rng.randint(0, 20)
+        for line in range(1, n_rows + 1):
+            received_on = date(2024, 1, 2) + timedelta(days=rng.randint(0, 300))
+            kind = rng.random()
+            employer = occupation = None
+            donor_committee = None
+            if kind < (0.12 if lean < 0.5 else 0.02):
+                donor, entity = rng.choice(BUSINESSES), "OTH"
+                amount = rng.choice([250, 500, 1000, 2500])
+            elif kind < (0.17 if lean < 0.5 else 0.03):
+                donor, entity, donor_committee = corporate_pac.name, "COM", corporate_pac.committee_id
+                amount = rng.choice([1000, 2500, 5000])
+            elif kind < 0.22:
+                donor, entity, donor_committee = union_pac.name, "COM", union_pac.committee_id
+                amount = rng.choice([500, 1000])
+            else:
+                donor = f"{rng.choice(LAST)}, {rng.choice(FIRST)}"
+                entity = "IND"
+                occupation, employer = rng.choice(OCCUPATIONS)
+                amount = rng.choice([100, 100, 150, 250, 250, 500, 1000])
+            db.session.add(Contribution(
+                organization_id=oid, source="demo", source_key=f"{committee.committee_id}:{line}",
+                source_file="demo-form460.csv", source_line=line + 1, tran_id=f"T{index:02d}{line:04d}",
+                filing_id=f"DEMO-{index}", recipient_committee_id=committee.committee_id, donor_name=donor,
+                donor_entity_type=entity, donor_committee_id=donor_committee, employer=employer,
+                occupation=occupation, city="Harbor City", state="CA", amount_cents=amount * 100,
+                received_on=received_on, receipt_kind="receipt"))
+            count += 1
+    # A business gift after the pledge, refunded within the cure window (the first endorsed candidate).
+    first = campaign_committees[0]
+    for line, (amount, day) in enumerate([(500, date(2024, 3, 4)), (-500, date(2024, 3, 20))], start=900):
+        db.session.add(Contribution(
+            organization_id=oid, source="demo", source_key=f"{first.committee_id}:{line}",
+            source_file="demo-form460.csv", source_line=line, tran_id=f"R01{line}", filing_id="DEMO-1",
+            recipient_committee_id=first.committee_id, donor_name="Marina Properties Corp", donor_entity_type="OTH",
+            city="Harbor City", state="CA", amount_cents=amount * 100, received_on=day,
+            receipt_kind="receipt" if amount > 0 else "refund"))
+        count += 1
+    db.session.flush()
+    return count
+
+
+def _endorsements(oid, people, version, planks) -> int:
+    signed = 0
+    for person, lean, joined, left in people[:2]:
+        endorsement = Endorsement(organization_id=oid, person_id=person.id, election="2024 Harbor City Council",
+                                  election_on=date(2024, 11, 5), decision="endorsed", decided_on=date(2024, 1, 10))
+        db.session.add(endorsement)
+        db.session.flush()
+        for plank in planks:
+            db.session.add(QuestionnaireAnswer(organization_id=oid, endorsement_id=endorsement.id, plank_id=plank.id,
+                                               stance="support" if plank.tier == "minimum" or lean > 0.9 else "partial"))
+        text = (f"I, {person.name}, pledge to support program version {version.number} of the Harbor City "
+                f"Progressive Alliance (SHA-256 {version.text_sha256}) and to accept no corporate money.")
+        signed_at = datetime(2024, 1, 15, 18, 30)
+        pledge = Pledge(organization_id=oid, person_id=person.id, program_version_id=version.id,
+                        endorsement_id=endorsement.id, text=text, text_sha256=program_service.sha256_text(text),
+                        status="signed", signed_name=person.name, signed_at=signed_at)
+        db.session.add(pledge)
+        db.session.flush()
+        db.session.add(PledgeClause(organization_id=oid, pledge_id=pledge.id, kind="plank_support"))
+        db.session.add(PledgeClause(organization_id=oid, pledge_id=pledge.id, kind="no_corporate_money",
+                                    params={"cure_days": 30, "include_executives": False}))
+        signed += 1
+    db.session.flush()
+    return signed

@@ -1,0 +1,251 @@
+"""Pledge flags: classify contributions in bulk and judge pledge money clauses against them.
+
+The database side of tracker/money.py: it reads contributions and committees in bulk into
+DataFrames, calls the pure rules, and writes back the classification columns and the Flag rows.
+Every status change of a flag or a pledge leaves an AuditEvent (the cure of a violation names the
+refund line that cured it).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pandas as pd
+from sqlalchemy import or_, select, update
+
+from tracker import money
+from tracker.extensions import db
+from tracker.models import AuditEvent, Committee, Contribution, Flag, Organization, Person, PersonIdentifier, Pledge, PledgeClause
+from tracker.services import audit
+
+MONEY_CLAUSES = tuple(money.CLAUSE_DEFAULTS)
+JUDGED_PLEDGE_STATUSES = ("signed", "broken")
+CLASSIFICATION_COLUMNS = ("donor_class", "tags", "rule", "confidence", "evidence")
+_LOAD_COLUMNS = ("id", "source", "source_file", "source_line", "tran_id", "sub_id", "filing_id",
+                 "amendment_indicator", "transaction_type", "image_num", "recipient_committee_id", "candidate_id",
+                 "donor_name", "donor_entity_type", "donor_committee_id", "employer", "occupation", "city", "state",
+                 "zip_code", "amount_cents", "received_on", "memo", "memo_text", "receipt_kind", "raw_sha256",
+                 *CLASSIFICATION_COLUMNS)
+_BATCH = 5000
+
+
+def money_lists(org: Organization, company_list=()) -> money.MoneyLists:
+    """The organization's donor lists, kept in ``Organization.scoring_options["money_lists"]`` as
+    {"known_corporate": [...], "exceptions": [...], "company_list": [...], "lobbyists": [...]}, plus
+    a clause's own company list."""
+    stored = (org.scoring_options or {}).get("money_lists") or {}
+    return money.MoneyLists(known_corporate=set(stored.get("known_corporate") or ()),
+                            exceptions=set(stored.get("exceptions") or ()),
+                            company_list=set(stored.get("company_list") or ()) | set(company_list or ()),
+                            lobbyists=set(stored.get("lobbyists") or ()))
+
+
+def _frame(statement, columns) -> pd.DataFrame:
+    rows = db.session.execute(statement).all()
+    return pd.DataFrame.from_records(rows, columns=list(columns))
+
+
+def load_committees(org_id: int) -> pd.DataFrame:
+    """All committees of the organization as money.classify's ``committees`` frame."""
+    columns = money.COMMITTEE_COLUMNS
+    return _frame(select(*(getattr(Committee, c) for c in columns)).where(Committee.organization_id == org_id),
+                  columns)
+
+
+def load_contributions(org_id: int, *conditions) -> pd.DataFrame:
+    """Contribution rows (not superseded by an amendment) as a DataFrame indexed by id."""
+    statement = (select(*(getattr(Contribution, c) for c in _LOAD_COLUMNS))
+                 .where(Contribution.organization_id == org_id, Contribution.superseded.is_(False), *conditions)
+                 .order_by(Contribution.id))
+    frame = _frame(statement, _LOAD_COLUMNS)
+    return frame.set_index(frame["id"].rename(None)) if not frame.empty else frame
+
+
+def classify_contributions(org: Organization, ids=None) -> dict:
+    """Classify the organization's contributions (all, or those with ``ids``) and write donor_class,
+    tags, rule, confidence and evidence back in bulk. Returns {"classified": n, "by_class": {...}}."""
+    conditions = [Contribution.id.in_(list(ids))] if ids is not None else []
+    contributions = load_contributions(org.id, *conditions)
+    if contributions.empty:
+        return {"classified": 0, "by_class": {}}
+    classified = money.classify(contributions, load_committees(org.id), money_lists(org))
+    records = classified[list(CLASSIFICATION_COLUMNS)].astype(object)
+    records["tags"] = records["tags"].where(records["tags"] != "", None)
+    records.insert(0, "id", contributions["id"].astype(int).tolist())
+    payload = records.to_dict("records")
+    for start in range(0, len(payload), _BATCH):  # ORM bulk UPDATE by primary key (executemany)
+        db.session.execute(update(Contribution), payload[start:start + _BATCH])
+    db.session.flush()
+    return {"classified": len(payload), "by_class": classified["donor_class"].value_counts().to_dict()}
+
+
+def person_committee_ids(person: Person) -> list[str]:
+    """Committee ids (CMTE_ID / filer id) of the person's committees: linked directly, or through
+    the FEC candidate id on the committee master matching one of the person's identifiers."""
+    fec_ids = select(PersonIdentifier.value).where(PersonIdentifier.person_id == person.id,
+                                                   PersonIdentifier.scheme == "fec_candidate")
+    statement = select(Committee.committee_id).where(
+        Committee.organization_id == person.organization_id,
+        or_(Committee.person_id == person.id, Committee.candidate_id.in_(fec_ids)))
+    return sorted(set(db.session.execute(statement).scalars()))
+
+
+def _person_contributions(person: Person) -> pd.DataFrame:
+    committee_ids = person_committee_ids(person)
+    fec_ids = select(PersonIdentifier.value).where(PersonIdentifier.person_id == person.id,
+                                                   PersonIdentifier.scheme == "fec_candidate")
+    contributions = load_contributions(person.organization_id,
+                                       or_(Contribution.recipient_committee_id.in_(committee_ids),
+                                           Contribution.candidate_id.in_(fec_ids)))
+    # An earmarked gift reported by the conduit and by the recipient is judged once (METHOD 6.5 step 2).
+    return money.dedupe_earmarks(contributions) if not contributions.empty else contributions
+
+
+def evaluate_person(person: Person, now: datetime | None = None) -> dict:
+    """Judge every money clause of the person's signed (or broken) pledges and store the verdicts.
+
+    Upserts one Flag per (clause, contribution), removes flags that no longer apply, sets the
+    pledge ``broken`` while any violation has money left after refunds (back to ``signed`` when all
+    are cured), and writes an AuditEvent for every flag or pledge status change. Unclassified
+    contributions are classified first. Returns a summary dict."""
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    org = db.session.get(Organization, person.organization_id)
+    summary = {"person_id": person.id, "pledges": [], "created": 0, "updated": 0, "removed": 0, "status_changes": 0}
+    pledges = db.session.execute(select(Pledge).where(Pledge.person_id == person.id,
+                                                      Pledge.status.in_(JUDGED_PLEDGE_STATUSES))).scalars().all()
+    if not pledges:
+        return summary
+    contributions = _person_contributions(person)
+    if not contributions.empty and contributions["donor_class"].isna().any():
+        classify_contributions(org, ids=contributions.index[contributions["donor_class"].isna()].tolist())
+        contributions = _person_contributions(person)
+    committees = load_committees(org.id) if not contributions.empty else None
+    for pledge in pledges:
+        clauses = [c for c in pledge.clauses if c.kind in MONEY_CLAUSES]
+        violations = 0
+        for clause in clauses:
+            flags = _clause_flags(org, clause, pledge, contributions, committees)
+            violations += int(((flags["status"] == "violation") & (flags["net_cents"] > 0)).sum()) if len(flags) else 0
+            _store_flags(org, person, clause, flags, now, summary)
+        if clauses:  # a pledge without money clauses is none of this service's business
+            _set_pledge_status(pledge, "broken" if violations else "signed", summary)
+        summary["pledges"].append({"pledge_id": pledge.id, "status": pledge.status, "violations": violations})
+    db.session.flush()
+    return summary
+
+
+def _clause_flags(org, clause: PledgeClause, pledge: Pledge, contributions: pd.DataFrame, committees) -> pd.DataFrame:
+    if contributions.empty:
+        return pd.DataFrame(columns=money.FLAG_COLUMNS)
+    params = money.clause_params(clause.kind, clause.params)
+    if clause.kind == "no_fossil_fuel_money":
+        # Tags depend on the clause's company list: classify again (pure, in memory, nothing stored).
+        classified = money.classify(contributions, committees, money_lists(org, params.get("company_list")))
+    else:
+        classified = contributions[list(CLASSIFICATION_COLUMNS)]
+    return money.evaluate_clause(clause.kind, clause.params, contributions, classified, pledge.signed_at)
+
+
+def _store_flags(org, person, clause, flags: pd.DataFrame, now, summary) -> None:
+    existing = {f.contribution_id: f for f in db.session.execute(
+        select(Flag).where(Flag.pledge_clause_id == clause.id)).scalars()}
+    seen = set()
+    for row in flags.to_dict("records"):
+        contribution_id = int(row["contribution_id"])
+        seen.add(contribution_id)
+        flag = existing.get(contribution_id)
+        values = {"status": row["status"], "amount_cents": int(row["amount_cents"]),
+                  "net_cents": int(row["net_cents"]), "refunds": row["refunds"], "evidence": row["evidence"]}
+        if flag is None:
+            flag = Flag(organization_id=org.id, pledge_clause_id=clause.id, contribution_id=contribution_id,
+                        person_id=person.id, computed_at=now, **values)
+            db.session.add(flag)
+            db.session.flush()
+            summary["created"] += 1
+            summary["status_changes"] += 1
+            audit.record(org.id, f"flag.{row['status']}", flag, after=_audit_view(values, clause),
+                         note=_note(row))
+            continue
+        before = {"status": flag.status, "net_cents": flag.net_cents}
+        changed = any(getattr(flag, k) != v for k, v in values.items())
+        if changed:
+            for key, value in values.items():
+                setattr(flag, key, value)
+            flag.computed_at = now
+            summary["updated"] += 1
+        if before["status"] != row["status"]:
+            summary["status_changes"] += 1
+            audit.record(org.id, f"flag.{row['status']}", flag, before=before, after=_audit_view(values, clause),
+                         note=_note(row))
+    for contribution_id, flag in existing.items():
+        if contribution_id not in seen:
+            audit.record(org.id, "flag.removed", flag, before={"status": flag.status, "net_cents": flag.net_cents},
+                         note="the clause no longer flags this contribution (reclassified or corrected data)")
+            db.session.delete(flag)
+            summary["removed"] += 1
+
+
+def _audit_view(values: dict, clause: PledgeClause) -> dict:
+    return {"status": values["status"], "amount_cents": values["amount_cents"], "net_cents": values["net_cents"],
+            "refunds": values["refunds"], "clause": clause.kind, "clause_id": clause.id}
+
+
+def _note(row: dict) -> str:
+    filed = (row.get("evidence") or {}).get("filed") or {}
+    where = f"{filed.get('source_file') or filed.get('source')} line {filed.get('source_line')}"
+    text = f"{row['status']}: {filed.get('donor_name')} {row['amount_cents'] / 100:.2f} on {filed.get('received_on')} ({where})"
+    if row["refunds"]:
+        refunds = "; ".join(f"{r['amount_cents'] / 100:.2f} on {r['date']} (line {r.get('source_line')})"
+                            for r in row["refunds"])
+        text += f"; refunded {refunds}"
+    return text
+
+
+MONEY_BROKEN_NOTE = "money clause violation"
+
+
+def _set_pledge_status(pledge: Pledge, status: str, summary: dict) -> None:
+    if pledge.status == status:
+        return
+    if status == "signed" and not _broken_by_money(pledge):
+        return  # broken for another reason (e.g. a plank clause): not ours to restore
+    audit.record(pledge.organization_id, f"pledge.{status}", pledge, before={"status": pledge.status},
+                 after={"status": status}, note=MONEY_BROKEN_NOTE if status == "broken"
+                 else "every money violation cured")
+    pledge.status = status
+    summary["status_changes"] += 1
+
+
+def _broken_by_money(pledge: Pledge) -> bool:
+    """True when the pledge's latest status change was this service breaking it."""
+    latest = db.session.execute(
+        select(AuditEvent.action, AuditEvent.note)
+        .where(AuditEvent.organization_id == pledge.organization_id, AuditEvent.entity_type == "Pledge",
+               AuditEvent.entity_id == str(pledge.id), AuditEvent.action.like("pledge.%"))
+        .order_by(AuditEvent.id.desc()).limit(1)).first()
+    return latest is not None and latest.action == "pledge.broken" and latest.note == MONEY_BROKEN_NOTE
+
+
+def evaluate_organization(org: Organization, now: datetime | None = None) -> dict:
+    """``evaluate_person`` for everyone with a signed or broken pledge in the organization."""
+    people = db.session.execute(
+        select(Person).where(Person.organization_id == org.id,
+                             Person.id.in_(select(Pledge.person_id).where(Pledge.organization_id == org.id,
+                                                                          Pledge.status.in_(JUDGED_PLEDGE_STATUSES))))
+        .order_by(Person.id)).scalars().all()
+    total = {"people": len(people), "created": 0, "updated": 0, "removed": 0, "status_changes": 0,
+             "broken_pledges": 0}
+    for person in people:
+        result = evaluate_person(person, now=now)
+        for key in ("created", "updated", "removed", "status_changes"):
+            total[key] += result[key]
+        total["broken_pledges"] += sum(1 for p in result["pledges"] if p["status"] == "broken")
+    return total
+
+
+def classification_report(org: Organization) -> pd.DataFrame:
+    """money.class_report over the organization's stored classification (contributions not yet
+    classified appear as class "" / rule ""): lines, dollars and cash per class and rule."""
+    columns = ("donor_class", "rule", "confidence", "amount_cents", "memo")
+    frame = _frame(select(*(getattr(Contribution, c) for c in columns))
+                   .where(Contribution.organization_id == org.id, Contribution.superseded.is_(False)), columns)
+    return money.class_report(frame)

@@ -1,0 +1,248 @@
+"""The import pipeline shared by every kind of file (votes, people, money, alignments...).
+
+parse (imports/, pure) -> loader.write() per batch, all inside ONE transaction -> commit.
+- A bad row is reported (line, field, message, raw text on the ImportRun) and skipped.
+- ``strict``: any bad row rejects the whole file; nothing is written.
+- ``dry_run``: everything is parsed and counted, then rolled back; no ImportRun is kept.
+- A crash or database error part-way rolls everything back; the ImportRun records the failure.
+- Loaders upsert by natural key, so the same file imported twice writes nothing new the second
+  time (its rows are counted as duplicates).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Protocol
+
+from sqlalchemy import insert, update
+
+from imports import Batch, FormatError, RowError, detect, get_parser
+from imports.base import file_sha256
+from tracker.extensions import db
+from tracker.models import ImportRowError, ImportRun
+from tracker.models.base import utcnow
+from tracker.services import audit
+
+log = logging.getLogger(__name__)
+MAX_STORED_ERRORS = 10_000
+SAMPLE_ERRORS = 20
+
+# Progress of running imports by run id, for pollers in this process. On PostgreSQL it is also
+# written to the ImportRun row through a separate connection; SQLite allows one writer at a time,
+# so there the row gets it when the import ends.
+PROGRESS: dict[int, float] = {}
+_progress_lock = threading.Lock()
+
+
+class Rejected(Exception):
+    """The file is rejected as a whole (strict mode with bad rows)."""
+
+
+@dataclass
+class ImportOptions:
+    fmt: str = "auto"
+    strict: bool = False
+    dry_run: bool = False
+    actor: object | None = None  # Member, or None for the command line
+    params: dict = field(default_factory=dict)  # format/loader options (body name, only_tracked...)
+    on_progress: Callable[[float], None] | None = None  # e.g. a CLI progress bar; called after each batch
+
+
+@dataclass
+class ImportResult:
+    status: str  # succeeded | rejected | failed | dry_run
+    format: str | None
+    read: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    message: str | None = None
+    run_id: int | None = None
+    report: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("succeeded", "dry_run")
+
+    def summary(self) -> dict:
+        """The one JSON object `import ... --json` prints."""
+        return {"format": self.format, "read": self.read, "imported": self.imported,
+                "duplicates": self.duplicates, "errors": len(self.errors),
+                "error_samples": [e.as_dict() for e in self.errors[:SAMPLE_ERRORS]],
+                "status": self.status, "message": self.message, "import_run_id": self.run_id,
+                **({"report": self.report} if self.report else {})}
+
+
+class Loader(Protocol):
+    """Writes one batch inside the import's transaction; returns (imported, duplicates).
+
+    Optional methods: ``finish(context)`` inside the transaction after the last batch, and
+    ``after_commit(context, result)`` once the import is committed."""
+
+    def write(self, batch: Batch, context: "ImportContext") -> tuple[int, int]: ...
+
+
+@dataclass
+class ImportContext:
+    organization: object
+    run: ImportRun | None
+    options: ImportOptions
+    path: Path
+    parser_name: str
+    report: dict = field(default_factory=dict)  # loaders add review items, totals, notes
+    extra_errors: list[RowError] = field(default_factory=list)  # errors found while loading
+
+
+def resolve_parser(path: Path, kind: str, fmt: str):
+    """The parser named by ``fmt``, or the one auto-detection picks (FormatError when none)."""
+    if fmt in (None, "", "auto"):
+        return detect(path, kind)
+    try:
+        return get_parser(fmt, kind)
+    except KeyError as error:
+        raise FormatError(path, str(error.args[0]))
+
+
+def set_progress(run: ImportRun | None, fraction: float) -> None:
+    if run is None or run.id is None:
+        return
+    fraction = max(0.0, min(1.0, float(fraction)))
+    with _progress_lock:
+        PROGRESS[run.id] = fraction
+    if db.engine.dialect.name != "sqlite":
+        with db.engine.connect() as connection:  # outside the import's transaction
+            connection.execute(update(ImportRun).where(ImportRun.id == run.id).values(progress=fraction))
+            connection.commit()
+
+
+def progress_of(run: ImportRun) -> float:
+    with _progress_lock:
+        return PROGRESS.get(run.id, run.progress)
+
+
+def create_run(organization, kind: str, path: Path, options: ImportOptions, fmt: str | None,
+               display_name: str | None = None) -> ImportRun:
+    """Record a pending import (committed at once so a page can show and poll it)."""
+    actor_id, actor_label = audit.actor_of(options.actor)
+    run = ImportRun(organization_id=organization.id, kind=kind, file_name=display_name or Path(path).name,
+                    file_sha256=file_sha256(path), format=fmt, status="pending",
+                    options={"strict": options.strict, **{k: str(v) for k, v in options.params.items()}},
+                    created_by_id=actor_id, created_by_label=actor_label)
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+def run_import(organization, kind: str, path, loader_factory: Callable[[ImportContext], Loader],
+               options: ImportOptions | None = None, run: ImportRun | None = None,
+               display_name: str | None = None) -> ImportResult:
+    """Import one file of ``kind`` for ``organization``; see the module docstring for the rules."""
+    options = options or ImportOptions()
+    path = Path(path)
+    result = ImportResult(status="failed", format=None)
+    try:
+        parser = resolve_parser(path, kind, options.fmt)
+    except FormatError as error:
+        return _rejected_early(organization, kind, path, options, run, error, display_name)
+    result.format = parser.name
+    if run is None and not options.dry_run:
+        run = create_run(organization, kind, path, options, parser.name, display_name)
+    if run is not None:
+        run.status, run.format = "running", parser.name
+        db.session.commit()
+        result.run_id = run.id
+    context = ImportContext(organization=organization, run=run, options=options, path=path, parser_name=parser.name)
+    loader = loader_factory(context)
+    try:
+        writing = True
+        for batch in parser.parse(path, **options.params):
+            result.read += batch.read
+            result.errors.extend(batch.errors)
+            if options.strict and result.errors:
+                writing = False  # keep reading, to report every bad row, but write nothing
+            if writing:
+                imported, duplicates = loader.write(batch, context)
+                result.imported += imported
+                result.duplicates += duplicates
+            for note in batch.notes:
+                context.report.setdefault("notes", []).append(note)
+            set_progress(run, batch.progress)
+            if options.on_progress:
+                options.on_progress(batch.progress)
+        finish = getattr(loader, "finish", None)
+        if writing and finish:
+            finish(context)
+        result.errors.extend(context.extra_errors)
+        if options.strict and result.errors:
+            raise Rejected(f"{len(result.errors)} bad rows; --strict rejects the whole file")
+        result.report = context.report
+        if options.dry_run:
+            db.session.rollback()
+            result.status = "dry_run"
+            return result
+        result.status = "succeeded"
+        _store_outcome(run, result)
+        db.session.commit()
+        # Work that depends on the committed data (recomputing stored scores, judging pledges).
+        # The import itself is committed whatever happens here, so a failure is reported, not raised.
+        after_commit = getattr(loader, "after_commit", None)
+        if after_commit:
+            try:
+                after_commit(context, result)
+            except Exception as error:
+                db.session.rollback()
+                log.exception("follow-up work after importing %s failed", path)
+                result.message = (f"Imported, but the follow-up work failed ({type(error).__name__}: {error}); "
+                                  "run `flask --app tracker recompute`.")
+                if run is not None:
+                    db.session.get(ImportRun, run.id).message = result.message
+                    db.session.commit()
+        return result
+    except (FormatError, Rejected) as error:
+        db.session.rollback()
+        result.status, result.message = "rejected", str(error)
+        result.imported = result.duplicates = 0
+        if isinstance(error, FormatError):
+            result.errors.append(RowError(error.line, error.field, error.reason))
+    except Exception as error:  # a crash part-way: nothing of this file stays written
+        db.session.rollback()
+        log.exception("import of %s failed", path)
+        result.status, result.message = "failed", f"{type(error).__name__}: {error}"
+        result.imported = result.duplicates = 0
+    if run is not None and not options.dry_run:
+        run = db.session.get(ImportRun, run.id)
+        _store_outcome(run, result)
+        db.session.commit()
+    return result
+
+
+def _rejected_early(organization, kind, path, options, run, error, display_name) -> ImportResult:
+    result = ImportResult(status="rejected", format=None, message=str(error),
+                          errors=[RowError(error.line, error.field, error.reason)])
+    if not options.dry_run and path.exists():
+        run = run or create_run(organization, kind, path, options, None, display_name)
+        result.run_id = run.id
+        _store_outcome(run, result)
+        db.session.commit()
+    return result
+
+
+def _store_outcome(run: ImportRun | None, result: ImportResult) -> None:
+    if run is None:
+        return
+    run.status = result.status
+    run.progress = 1.0
+    run.read_count, run.imported_count = result.read, result.imported
+    run.duplicate_count, run.error_count = result.duplicates, len(result.errors)
+    run.message = result.message
+    run.report = result.report or None
+    run.finished_at = utcnow()
+    with _progress_lock:
+        PROGRESS.pop(run.id, None)
+    stored = result.errors[:MAX_STORED_ERRORS]
+    if stored:
+        db.session.execute(insert(ImportRowError), [
+            {"import_run_id": run.id, "line": e.line, "field": e.field, "message": e.message[:1000], "raw": e.raw}
+            for e in stored])

@@ -1,0 +1,421 @@
+"""People: roster imports (people, external ids, terms) and matching voters to people.
+
+Matching a voter (as a source names them) to a Person, in this order:
+1. by external id: the voter key ``scheme:value`` (bioguide, lis, icpsr, ocd_person, legistar...)
+   against PersonIdentifier;
+2. by a review already decided for that voter key on that body;
+3. by normalized name among the people with a Term on that body during the voter's votes:
+   exactly one person whose name (or, for a one-word name, family name) is the same -> matched;
+   else rapidfuzz similarity >= NAME_SCORE_CUTOFF, exactly one -> matched.
+No one, or more than one person -> a VoterReview (one per organization, body and voter key), and the
+positions wait with no person until an admin links or creates the person.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+from sqlalchemy import insert, tuple_, update
+
+from imports import Batch, RowError
+from imports.names import normalize_name
+from tracker.extensions import db
+from tracker.models import Body, Person, PersonIdentifier, Term, VotePosition, VoterReview
+from tracker.models.base import utcnow
+from tracker.services import audit, scores
+from tracker.services.bulk import chunks
+
+NAME_SCORE_CUTOFF = 90
+
+
+def is_day(value) -> bool:
+    """A real date (pandas' NaT is a datetime too, but no date)."""
+    return isinstance(value, date) and not pd.isna(value)
+
+
+def as_day(value):
+    """A date from a date, datetime or pandas Timestamp (terms compare by day)."""
+    return value.date() if isinstance(value, datetime) else value
+
+
+def split_key(voter_key: str) -> tuple[str, str]:
+    """("bioguide", "A000370") from "bioguide:A000370"; ("name", "ann jones") from "name:ann jones"."""
+    scheme, _, value = voter_key.partition(":")
+    return scheme, value
+
+
+def bodies_by_name(organization_id: int, names, create: bool = True) -> dict[str, int]:
+    """Body ids by name within the organization (creating missing bodies): one query, one insert."""
+    names = sorted({str(n).strip() for n in names if n and str(n).strip()})
+    if not names:
+        return {}
+    found = dict(db.session.execute(db.select(Body.name, Body.id).where(
+        Body.organization_id == organization_id, Body.name.in_(names))).all())
+    missing = [n for n in names if n not in found]
+    if missing and create:
+        db.session.execute(insert(Body), [{"organization_id": organization_id, "name": n, "kind": "council"}
+                                          for n in missing])
+        found.update(db.session.execute(db.select(Body.name, Body.id).where(
+            Body.organization_id == organization_id, Body.name.in_(missing))).all())
+    return found
+
+
+def persons_by_identifier(organization_id: int, keys) -> dict[str, int]:
+    """Person ids for ``scheme:value`` keys that an identifier names (one query per 500 keys)."""
+    pairs = sorted({split_key(k) for k in keys if k and not k.startswith("name:")})
+    found: dict[str, int] = {}
+    for part in chunks(pairs):
+        rows = db.session.execute(db.select(PersonIdentifier.scheme, PersonIdentifier.value, PersonIdentifier.person_id)
+                                  .where(PersonIdentifier.organization_id == organization_id,
+                                         tuple_(PersonIdentifier.scheme, PersonIdentifier.value).in_(part)))
+        found.update({f"{s}:{v}": p for s, v, p in rows})
+    return found
+
+
+@dataclass
+class Voter:
+    """A voter as one import names them, on one body, over a span of dates."""
+
+    body_id: int
+    voter_key: str
+    voter_name: str
+    first_on: date
+    last_on: date
+    scheme: str = ""
+    value: str = ""
+
+
+@dataclass
+class MatchOutcome:
+    person_ids: dict[tuple[int, str], int] = field(default_factory=dict)  # (body_id, voter_key) -> person
+    queued: list[Voter] = field(default_factory=list)
+    new_identifiers: int = 0
+
+
+def _name_candidates(organization_id: int, body_ids) -> dict[int, list[tuple[int, str, date, date | None]]]:
+    """Per body: (person id, name, term start, term end) of everyone with a term there."""
+    rows = db.session.execute(db.select(Term.body_id, Person.id, Person.name, Term.start_on, Term.end_on)
+                              .join(Person, Person.id == Term.person_id)
+                              .where(Term.organization_id == organization_id, Term.body_id.in_(list(body_ids))))
+    candidates: dict[int, list] = {}
+    for body_id, person_id, name, start_on, end_on in rows:
+        candidates.setdefault(body_id, []).append((person_id, name, start_on, end_on))
+    return candidates
+
+
+def name_score(wanted: str, candidate: str, **_) -> float:
+    """Similarity 0-100 of two normalized names: token-sort ratio, or the token-set ratio when both
+    have two words or more (so "robert smith jr" still finds "robert smith")."""
+    score = fuzz.token_sort_ratio(wanted, candidate)
+    if min(len(wanted.split()), len(candidate.split())) >= 2:
+        score = max(score, fuzz.token_set_ratio(wanted, candidate))
+    return score
+
+
+def match_by_name(voter: Voter, candidates: list[tuple[int, str, date, date | None]]) -> list[int]:
+    """The people (ids) the voter's name designates among those seated on the body during the
+    voter's votes: exact normalized names first, then family name for a one-word name, then
+    fuzzy (name_score >= NAME_SCORE_CUTOFF). Empty or several = needs review."""
+    wanted = normalize_name(voter.voter_name)
+    if not wanted:
+        return []
+    seated = {}
+    for person_id, name, start_on, end_on in candidates:
+        if start_on <= voter.last_on and (end_on is None or end_on >= voter.first_on):
+            seated[person_id] = normalize_name(name)
+    exact = sorted({p for p, n in seated.items() if n == wanted})
+    if exact:
+        return exact
+    if " " not in wanted:
+        by_family = sorted({p for p, n in seated.items() if n.split(" ")[-1] == wanted})
+        if by_family:
+            return by_family
+    scored = process.extract(wanted, seated, scorer=name_score, score_cutoff=NAME_SCORE_CUTOFF, limit=None)
+    return sorted({key for _, _, key in scored})
+
+
+def match_voters(organization_id: int, voters: list[Voter], queue: bool = True) -> MatchOutcome:
+    """Resolve each voter to a person (see the module docstring); queue the rest for review.
+
+    A voter matched by name whose key carries an id the person lacked gains that identifier.
+    Queries: one for identifiers, one for decided reviews, one for terms (per 500 voters)."""
+    outcome = MatchOutcome()
+    if not voters:
+        return outcome
+    by_id = persons_by_identifier(organization_id, [v.voter_key for v in voters])
+    pending = []
+    for voter in voters:
+        person_id = by_id.get(voter.voter_key)
+        if person_id:
+            outcome.person_ids[(voter.body_id, voter.voter_key)] = person_id
+        else:
+            pending.append(voter)
+    if not pending:
+        return outcome
+    reviews = {}
+    for part in chunks(sorted({v.voter_key for v in pending})):
+        for review in db.session.execute(db.select(VoterReview).where(
+                VoterReview.organization_id == organization_id, VoterReview.voter_key.in_(part))).scalars():
+            reviews[(review.body_id, review.voter_key)] = review
+    candidates = _name_candidates(organization_id, {v.body_id for v in pending})
+    new_identifiers = []
+    for voter in pending:
+        key = (voter.body_id, voter.voter_key)
+        review = reviews.get(key)
+        if review is not None and review.status == "resolved" and review.resolved_person_id:
+            outcome.person_ids[key] = review.resolved_person_id
+            continue
+        matches = match_by_name(voter, candidates.get(voter.body_id, []))
+        if len(matches) == 1:
+            outcome.person_ids[key] = matches[0]
+            if voter.scheme and voter.scheme != "name" and voter.value:
+                new_identifiers.append({"organization_id": organization_id, "person_id": matches[0],
+                                        "scheme": voter.scheme, "value": voter.value})
+            continue
+        if not queue:
+            continue
+        reason = "no match" if not matches else f"{len(matches)} people match"
+        if review is None:
+            review = VoterReview(organization_id=organization_id, body_id=voter.body_id, voter_key=voter.voter_key,
+                                 voter_name=voter.voter_name, reason=reason, status="open",
+                                 external_ids={voter.scheme: voter.value} if voter.scheme and voter.scheme != "name" else None,
+                                 candidate_person_ids=matches or None)
+            db.session.add(review)
+            reviews[key] = review
+        outcome.queued.append(voter)
+    seen = set()
+    unique_identifiers = [i for i in new_identifiers if (i["scheme"], i["value"]) not in seen
+                          and not seen.add((i["scheme"], i["value"]))]
+    if unique_identifiers:
+        db.session.execute(insert(PersonIdentifier), unique_identifiers)
+        outcome.new_identifiers = len(unique_identifiers)
+    db.session.flush()
+    return outcome
+
+
+def attach_positions(organization_id: int, body_id: int | None, voter_key: str, person_id: int) -> int:
+    """Give every waiting position of this voter key (on this body's roll calls) its person: one UPDATE."""
+    from tracker.models import RollCall
+
+    statement = update(VotePosition).where(VotePosition.organization_id == organization_id,
+                                           VotePosition.voter_key == voter_key, VotePosition.person_id.is_(None))
+    if body_id is not None:
+        statement = statement.where(VotePosition.roll_call_id.in_(
+            db.select(RollCall.id).where(RollCall.body_id == body_id)))
+    result = db.session.execute(statement.values(person_id=person_id).execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def resolve_review(review: VoterReview, person: Person, member=None, how: str = "linked") -> int:
+    """Close a review: the voter is ``person``; their positions attach; the voter's external id
+    (if any, and free) is added to the person; an AuditEvent is written. Returns positions attached."""
+    scheme, value = split_key(review.voter_key)
+    if scheme != "name" and value:
+        taken = db.session.execute(db.select(PersonIdentifier).filter_by(
+            organization_id=review.organization_id, scheme=scheme, value=value)).scalar_one_or_none()
+        if taken is None:
+            db.session.add(PersonIdentifier(organization_id=review.organization_id, person_id=person.id,
+                                            scheme=scheme, value=value))
+    attached = attach_positions(review.organization_id, review.body_id, review.voter_key, person.id)
+    actor_id, _ = audit.actor_of(member)
+    review.status, review.resolved_person_id = "resolved", person.id
+    review.resolved_by_id, review.resolved_at = actor_id, utcnow()
+    audit.record(review.organization_id, f"voter_review.{how}", review, member=member,
+                 after={"voter_key": review.voter_key, "person_id": person.id, "positions_attached": attached})
+    return attached
+
+
+def create_person_for_review(review: VoterReview, name: str | None = None, member=None) -> Person:
+    """Create a new person named like the voter (or ``name``), then resolve the review to them."""
+    name = (name or review.voter_name).strip()
+    words = name.split()
+    person = Person(organization_id=review.organization_id, name=name,
+                    sort_name=(words[-1] + ", " + " ".join(words[:-1])).strip(", ") if words else name)
+    db.session.add(person)
+    db.session.flush()
+    audit.record(review.organization_id, "person.create", person, member=member, after={"name": name})
+    resolve_review(review, person, member=member, how="created")
+    return person
+
+
+def rematch_open_reviews(organization_id: int) -> int:
+    """Try the open reviews again (after a roster import); resolve those that now match exactly
+    one person. Returns how many were resolved."""
+    open_reviews = db.session.execute(db.select(VoterReview).where(
+        VoterReview.organization_id == organization_id, VoterReview.status == "open")).scalars().all()
+    if not open_reviews:
+        return 0
+    spans = {}
+    for part in chunks(sorted({r.voter_key for r in open_reviews})):
+        spans.update(((rc_body, key), (first, last)) for rc_body, key, first, last in db.session.execute(
+            _span_query(organization_id, part)))
+    voters = []
+    for review in open_reviews:
+        first, last = spans.get((review.body_id, review.voter_key), (date.min, date.max))
+        scheme, value = split_key(review.voter_key)
+        voters.append(Voter(review.body_id, review.voter_key, review.voter_name, first, last, scheme, value))
+    outcome = match_voters(organization_id, voters, queue=False)
+    resolved = 0
+    for review in open_reviews:
+        person_id = outcome.person_ids.get((review.body_id, review.voter_key))
+        if person_id:
+            resolve_review(review, db.session.get(Person, person_id), how="matched_by_roster")
+            resolved += 1
+    return resolved
+
+
+def _span_query(organization_id: int, keys):
+    from tracker.models import RollCall
+
+    return (db.select(RollCall.body_id, VotePosition.voter_key, db.func.min(RollCall.voted_on), db.func.max(RollCall.voted_on))
+            .join(RollCall, RollCall.id == VotePosition.roll_call_id)
+            .where(VotePosition.organization_id == organization_id, VotePosition.voter_key.in_(keys))
+            .group_by(RollCall.body_id, VotePosition.voter_key))
+
+
+class RosterLoader:
+    """Writes people rosters (kind ``people``): people matched by external id (else by exact
+    normalized name when exactly one person has it and no id of the same scheme), identifiers
+    added, terms de-duplicated on (person, body, start). Re-importing writes nothing new."""
+
+    def __init__(self, context):
+        self.context = context
+        self.organization_id = context.organization.id
+        self.body_override = (context.options.params or {}).get("body")
+
+    def write(self, batch: Batch, context) -> tuple[int, int]:
+        people = batch.tables.get("people", pd.DataFrame(columns=["person_key", "name", "sort_name", "party", "line"]))
+        identifiers = batch.tables.get("identifiers", pd.DataFrame(columns=["person_key", "scheme", "value"]))
+        terms = batch.tables.get("terms", pd.DataFrame(columns=["person_key", "body", "start_on", "end_on"]))
+        imported = duplicates = 0
+        ids_of = identifiers.groupby("person_key")[["scheme", "value"]].apply(
+            lambda frame: [f"{s}:{v}" for s, v in zip(frame["scheme"], frame["value"])]).to_dict() if len(identifiers) else {}
+        known = persons_by_identifier(self.organization_id, [k for keys in ids_of.values() for k in keys]
+                                      + [k for k in people["person_key"] if not k.startswith("name:")])
+        by_name = self._people_by_normalized_name(people)
+        person_of: dict[str, int] = {}
+        new_people = []
+        for row in people.itertuples(index=False):
+            keys = [row.person_key, *ids_of.get(row.person_key, [])]
+            found = {known[k] for k in keys if k in known}
+            if len(found) > 1:
+                context.extra_errors.append(RowError(int(row.line), "id", f"the ids {', '.join(keys)} belong to "
+                                                     "different people already; fix them on the people page"))
+                continue
+            if not found:  # same name, and no id of the same scheme that would contradict it
+                schemes = {split_key(k)[0] for k in keys} - {"name"}
+                same_name = by_name.get(normalize_name(row.name), {})
+                found = {p for p, taken in same_name.items() if not (taken & schemes)}
+                if len(found) != 1:
+                    found = set()
+            if found:
+                person_of[row.person_key] = found.pop()
+                duplicates += 1
+            else:
+                new_people.append(row)
+        if new_people:
+            rows = [{"organization_id": self.organization_id, "name": r.name, "sort_name": r.sort_name or r.name,
+                     "party": getattr(r, "party", None) or None} for r in new_people]
+            created = db.session.execute(insert(Person).returning(Person.id, sort_by_parameter_order=True), rows).scalars().all()
+            for row, person_id in zip(new_people, created):
+                person_of[row.person_key] = person_id
+            imported += len(created)
+            for row, person_id in zip(new_people, created):  # the person's own key is an id too
+                scheme, value = split_key(row.person_key)
+                if scheme != "name":
+                    ids_of.setdefault(row.person_key, [])
+                    if row.person_key not in ids_of[row.person_key]:
+                        ids_of[row.person_key].append(row.person_key)
+        new_ids, taken = [], set(known)
+        for person_key, keys in ids_of.items():
+            person_id = person_of.get(person_key)
+            for key in keys:
+                if person_id is None or key in taken:
+                    continue
+                taken.add(key)
+                scheme, value = split_key(key)
+                new_ids.append({"organization_id": self.organization_id, "person_id": person_id, "scheme": scheme, "value": value})
+        if new_ids:
+            db.session.execute(insert(PersonIdentifier), new_ids)
+            imported += len(new_ids)
+        imported_terms, duplicate_terms = self._write_terms(terms, person_of)
+        db.session.flush()
+        return imported + imported_terms, duplicates + duplicate_terms
+
+    def _people_by_normalized_name(self, people: pd.DataFrame) -> dict[str, dict[int, set]]:
+        """normalized name -> {person id: schemes of the ids they already have}, for this batch's names."""
+        wanted = {normalize_name(n) for n in people["name"]}
+        schemes: dict[int, set] = {}
+        for person_id, scheme in db.session.execute(db.select(PersonIdentifier.person_id, PersonIdentifier.scheme)
+                                                    .where(PersonIdentifier.organization_id == self.organization_id)):
+            schemes.setdefault(person_id, set()).add(scheme)
+        index: dict[str, dict[int, set]] = {}
+        for person_id, name in db.session.execute(db.select(Person.id, Person.name)
+                                                  .where(Person.organization_id == self.organization_id)):
+            normalized = normalize_name(name)
+            if normalized in wanted:
+                index.setdefault(normalized, {})[person_id] = schemes.get(person_id, set())
+        return index
+
+    def _write_terms(self, terms: pd.DataFrame, person_of: dict[str, int]) -> tuple[int, int]:
+        if terms.empty:
+            return 0, 0
+        # A term decides eligibility, so it needs a start date; a roster without dates (the
+        # congress-legislators CSV) records people and ids only, and the report says so.
+        dated = terms["start_on"].map(is_day) & terms["body"].notna()
+        if self.body_override:
+            dated = terms["start_on"].map(is_day)
+        undated = int((~dated).sum())
+        if undated:
+            self.context.report["terms_without_start_date"] = self.context.report.get("terms_without_start_date", 0) + undated
+        terms = terms.loc[dated]
+        if terms.empty:
+            return 0, 0
+        body_names = [self.body_override] * len(terms) if self.body_override else list(terms["body"])
+        body_ids = bodies_by_name(self.organization_id, body_names)
+        existing = set(db.session.execute(db.select(Term.person_id, Term.body_id, Term.start_on).where(
+            Term.organization_id == self.organization_id, Term.person_id.in_(list(set(person_of.values()) or {0})))).all())
+        rows, duplicates = [], 0
+        for term, body_name in zip(terms.itertuples(index=False), body_names):
+            person_id = person_of.get(term.person_key)
+            if person_id is None:
+                continue
+            key = (person_id, body_ids[str(body_name).strip()], as_day(term.start_on))
+            if key in existing:
+                duplicates += 1
+                continue
+            existing.add(key)
+            rows.append({"organization_id": self.organization_id, "person_id": person_id, "body_id": key[1],
+                         "office": _text(term.office) or "Member", "district": _text(term.district),
+                         "party": _text(term.party), "start_on": key[2],
+                         "end_on": as_day(term.end_on) if is_day(term.end_on) else None})
+        if rows:
+            db.session.execute(insert(Term), rows)
+        return len(rows), duplicates
+
+    def finish(self, context) -> None:
+        """After the roster: open reviews that now match exactly one person are resolved."""
+        resolved = rematch_open_reviews(self.organization_id)
+        context.report["reviews_resolved"] = resolved
+        audit.record(self.organization_id, "import.people", "ImportRun", member=context.options.actor,
+                     note=f"{context.path.name}: {resolved} waiting voters matched")
+
+
+    def after_commit(self, context, result) -> None:
+        """Terms decide eligibility and matched voters bring positions: recompute stored scores."""
+        if result.imported or context.report.get("reviews_resolved"):
+            scores.recompute(context.organization)
+
+
+def _text(value) -> str | None:
+    """A stripped string, or None for blanks and NaN."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value).strip() or None
+
+
+def roster_loader(context) -> RosterLoader:
+    """Loader factory for ``run_import(..., kind="people")``."""
+    return RosterLoader(context)

@@ -1,0 +1,36 @@
+"""Vocabularies used across the app: roles, statuses, donor classes. Pure; import from here."""
+from imports.vote_options import MISSED, PARTICIPATION, POSITIONS  # noqa: F401  (re-exported)
+
+# Member roles, weakest first: each role can do everything the ones before it can.
+ROLES = ("member", "committee", "admin")
+
+PROGRAM_VERSION_STATUSES = ("draft", "adopted", "superseded")
+PLANK_TIERS = ("minimum", "maximum")
+PROPOSAL_KINDS = ("new_plank", "amendment", "repeal")
+PROPOSAL_STATUSES = ("draft", "open", "adopted", "rejected", "withdrawn")
+BALLOT_STATUSES = ("draft", "open", "closed")
+
+ENDORSEMENT_DECISIONS = ("pending", "endorsed", "declined", "withdrawn")
+PLEDGE_STATUSES = ("pending", "signed", "broken", "withdrawn")
+PLEDGE_CLAUSE_KINDS = ("plank_support", "no_corporate_pac", "no_corporate_money", "no_fossil_fuel_money")
+
+ALIGNMENT_STATUSES = ("proposed", "approved", "rejected")
+PRO_POSITIONS = ("yes", "no")
+
+# METHOD.md section 6.5, step 4: one donor class per contribution.
+DONOR_CLASSES = (
+    "individual", "candidate_self",
+    "corporate_pac", "corp_nonstock_pac", "trade_assoc_pac", "cooperative_pac", "membership_pac",
+    "labor_pac", "leadership_pac", "lobbyist_pac", "party", "candidate_committee", "super_pac",
+    "nonconnected_pac", "business_entity", "labor_org", "other_org", "review", "unknown",
+)
+CONFIDENCES = ("confirmed", "probable", "review")
+FLAG_STATUSES = ("violation", "cured", "late_cure", "pre_pledge", "under_review", "warning")
+RECEIPT_KINDS = ("receipt", "in_kind", "refund", "independent_expenditure", "other")
+
+SCORE_STATUSES = ("ok", "insufficient_data")
+ABSENCE_POLICIES = ("exclude", "count_against", "half_credit")
+OVERALL_MODES = ("pooled", "plank_average")
+
+IMPORT_KINDS = ("votes", "people", "contributions", "committees", "alignments", "excusals")
+IMPORT_STATUSES = ("pending", "running", "succeeded", "rejected", "failed")

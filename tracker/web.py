@@ -1,0 +1,67 @@
+"""Request-time helpers shared by the views: the current organization, role checks, paging."""
+from functools import wraps
+
+from flask import abort, current_app, g, request
+from flask_login import current_user
+
+from tracker.extensions import db, login_manager
+from tracker.models import Member, Organization
+
+
+@login_manager.user_loader
+def load_member(member_id: str) -> Member | None:
+    return db.session.get(Member, int(member_id))
+
+
+def current_organization() -> Organization | None:
+    """The organization this request is about: the member's own, else the configured one."""
+    if "organization" not in g:
+        org = None
+        if current_user.is_authenticated:
+            org = current_user.organization
+        else:
+            slug = current_app.config.get("ORGANIZATION_SLUG")
+            query = db.select(Organization).order_by(Organization.id).limit(1)
+            if slug:
+                query = db.select(Organization).filter_by(slug=slug)
+            org = db.session.execute(query).scalar_one_or_none()
+        g.organization = org
+    return g.organization
+
+
+def role_required(role: str):
+    """Decorator: signed in with ``role`` or stronger; anonymous -> sign-in page, too weak -> 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_role(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def page_number() -> int:
+    """The ?page= argument, at least 1."""
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def init_app(app) -> None:
+    @app.context_processor
+    def inject_organization():
+        return {"organization": current_organization()}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
