@@ -1,7 +1,7 @@
 """Campaign committees, the contributions they report, and the flags pledge clauses raise."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import OrgScoped, db, one_of, utcnow
@@ -35,10 +35,8 @@ class Contribution(OrgScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("organization_id", "source", "source_key"),
         one_of("receipt_kind", RECEIPT_KINDS),
-        CheckConstraint(f"donor_class IS NULL OR donor_class IN ({', '.join(repr(c) for c in DONOR_CLASSES)})",
-                        name="donor_class_valid"),
-        CheckConstraint(f"confidence IS NULL OR confidence IN ({', '.join(repr(c) for c in CONFIDENCES)})",
-                        name="confidence_valid"),
+        one_of("donor_class", DONOR_CLASSES, nullable=True),
+        one_of("confidence", CONFIDENCES, nullable=True),
         Index("ix_contribution_recipient_date", "recipient_committee_id", "received_on"),
     )
 
@@ -87,7 +85,7 @@ class Flag(OrgScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("pledge_clause_id", "contribution_id"),
         one_of("status", FLAG_STATUSES),
-        CheckConstraint("publication IN ('draft', 'notified', 'published')", name="publication_valid"),
+        one_of("publication", ("draft", "notified", "published")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

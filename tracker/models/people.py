@@ -4,7 +4,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.models.base import OrgScoped, db, utcnow
+from tracker.models.base import OrgScoped, db, one_of, utcnow
 
 # Schemes of external identifiers, as named in exports (`scheme:id`).
 ID_SCHEMES = ("bioguide", "lis", "icpsr", "fec_candidate", "fec_committee", "ocd_person",
@@ -88,7 +88,7 @@ class Endorsement(OrgScoped, db.Model):
 
     __table_args__ = (
         UniqueConstraint("person_id", "election"),
-        CheckConstraint("decision IN ('pending', 'endorsed', 'declined', 'withdrawn')", name="decision_valid"),
+        one_of("decision", ("pending", "endorsed", "declined", "withdrawn")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,7 +110,7 @@ class QuestionnaireAnswer(OrgScoped, db.Model):
 
     __table_args__ = (
         UniqueConstraint("endorsement_id", "plank_id"),
-        CheckConstraint("stance IN ('support', 'oppose', 'partial', 'no_answer')", name="stance_valid"),
+        one_of("stance", ("support", "oppose", "partial", "no_answer")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -74,7 +74,7 @@ class VoterReview(OrgScoped, db.Model):
 
     __table_args__ = (
         UniqueConstraint("organization_id", "body_id", "voter_key"),
-        CheckConstraint("status IN ('open', 'resolved')", name="status_valid"),
+        one_of("status", ("open", "resolved")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
