@@ -14,6 +14,9 @@ import pyarrow.csv as pacsv
 from imports.base import FormatError, RowError
 
 CHUNK_BYTES = 8 << 20  # about 65,000 rows of a typical vote CSV
+# pyarrow reads up to 32 blocks ahead in a background thread: small blocks, regrouped into
+# CHUNK_BYTES chunks, keep that read-ahead near 32 MB instead of the whole file.
+READ_BLOCK_BYTES = 1 << 20
 
 
 def check_utf8(path: Path) -> None:
@@ -73,7 +76,7 @@ def read_chunks(path: Path, required: tuple[str, ...], aliases: dict[str, str] |
 
     raw_names = next(csv.reader(io.StringIO(head.decode("utf-8-sig", errors="replace").splitlines()[0])))
     options = dict(
-        read_options=pacsv.ReadOptions(block_size=chunk_bytes, use_threads=False),
+        read_options=pacsv.ReadOptions(block_size=min(chunk_bytes, READ_BLOCK_BYTES), use_threads=False),
         parse_options=pacsv.ParseOptions(invalid_row_handler=bad_row, newlines_in_values=False),
         convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in raw_names},
                                              strings_can_be_null=False, quoted_strings_can_be_null=False),
@@ -83,28 +86,49 @@ def read_chunks(path: Path, required: tuple[str, ...], aliases: dict[str, str] |
         line = 2
         consumed = 0
         rows_seen = 0
+        group: list[tuple[pa.RecordBatch, list[int] | range]] = []
+        group_errors: list[RowError] = []
+        group_bytes = 0
+
+        def flush():
+            table = pa.Table.from_batches([b for b, _ in group]) if len(group) > 1 else group[0][0]
+            chunk = table.to_pandas()
+            chunk.columns = renamed
+            numbers = [n for _, lines in group for n in lines] if len(group) > 1 else group[0][1]
+            chunk["line"] = numbers
+            return chunk
+
         for record_batch in reader:
             rows = record_batch.num_rows + len(malformed)
-            chunk = record_batch.to_pandas()
-            chunk.columns = renamed
             # Line numbers assume one line per record; skipped malformed rows keep their own numbers.
             skipped = sorted(e.line for e in malformed)
-            numbers, candidate, index = [], line, 0
             if skipped:
+                numbers, candidate, index = [], line, 0
                 for _ in range(record_batch.num_rows):
                     while index < len(skipped) and skipped[index] == candidate:
                         candidate += 1
                         index += 1
                     numbers.append(candidate)
                     candidate += 1
-                chunk["line"] = numbers
             else:
-                chunk["line"] = range(line, line + record_batch.num_rows)
+                numbers = range(line, line + record_batch.num_rows)
             line += rows
             rows_seen += rows
             consumed += record_batch.nbytes
-            errors, malformed[:] = list(malformed), []
-            yield chunk, min(0.99, consumed / size) if size else 1.0, errors
+            group.append((record_batch, numbers))
+            group_errors += malformed
+            malformed[:] = []
+            group_bytes += record_batch.nbytes
+            if group_bytes >= chunk_bytes:
+                yield flush(), min(0.99, consumed / size) if size else 1.0, group_errors
+                group, group_errors, group_bytes = [], [], 0
+        if group:
+            yield flush(), min(0.99, consumed / size) if size else 1.0, group_errors
+        elif malformed or group_errors:
+            # Only malformed rows in the last block: report them with an empty chunk.
+            empty = pd.DataFrame({name: pd.Series(dtype=object) for name in renamed})
+            empty["line"] = pd.Series(dtype="int64")
+            yield empty, 1.0, group_errors + list(malformed)
         if rows_seen == 0:
             raise FormatError(path, "the file has a header but no rows", line=1)
     except pa.ArrowInvalid as error:

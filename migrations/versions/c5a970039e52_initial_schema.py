@@ -2,7 +2,7 @@
 
 Revision ID: c5a970039e52
 Revises: 
-Create Date: 2026-11-25 00:52:42.826385
+Create Date: 2026-11-25 00:55:52.941106
 
 """
 from alembic import op
@@ -551,6 +551,7 @@ def upgrade():
 
     op.create_table('vote_position',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
     sa.Column('roll_call_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=True),
     sa.Column('voter_key', sa.String(length=200), nullable=False),
@@ -558,7 +559,6 @@ def upgrade():
     sa.Column('raw_label', sa.String(length=200), nullable=False),
     sa.Column('position', sa.String(length=20), nullable=False),
     sa.Column('source_line', sa.Integer(), nullable=True),
-    sa.Column('organization_id', sa.Integer(), nullable=False),
     sa.CheckConstraint("position = 'yes' OR position = 'no' OR position = 'abstain' OR position = 'present' OR position = 'recused' OR position = 'paired' OR position = 'not_voting' OR position = 'absent' OR position = 'excused' OR position = 'not_eligible' OR position = 'unknown'", name=op.f('ck_vote_position_position_valid')),
     sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], name=op.f('fk_vote_position_organization_id_organization'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_vote_position_person_id_person'), ondelete='SET NULL'),
@@ -567,8 +567,8 @@ def upgrade():
     sa.UniqueConstraint('roll_call_id', 'voter_key', name=op.f('uq_vote_position_roll_call_id_voter_key'))
     )
     with op.batch_alter_table('vote_position', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_vote_position_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index('ix_vote_position_person', ['person_id', 'roll_call_id'], unique=False)
+        batch_op.create_index('ix_vote_position_waiting', ['organization_id', 'voter_key'], unique=False, sqlite_where=sa.text('person_id IS NULL'), postgresql_where=sa.text('person_id IS NULL'))
 
     op.create_table('amendment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -680,8 +680,8 @@ def downgrade():
 
     op.drop_table('amendment')
     with op.batch_alter_table('vote_position', schema=None) as batch_op:
+        batch_op.drop_index('ix_vote_position_waiting', sqlite_where=sa.text('person_id IS NULL'), postgresql_where=sa.text('person_id IS NULL'))
         batch_op.drop_index('ix_vote_position_person')
-        batch_op.drop_index(batch_op.f('ix_vote_position_organization_id'))
 
     op.drop_table('vote_position')
     with op.batch_alter_table('score', schema=None) as batch_op:

@@ -1,7 +1,7 @@
 """Roll calls, the recorded positions on them, and the alignments that tie them to planks."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import OrgScoped, db, one_of, utcnow
@@ -54,9 +54,16 @@ class VotePosition(OrgScoped, db.Model):
         UniqueConstraint("roll_call_id", "voter_key"),
         one_of("position", POSITIONS),
         Index("ix_vote_position_person", "person_id", "roll_call_id"),
+        # The review queue's lookups (waiting positions by voter key). Partial, so the millions of
+        # matched positions cost it nothing on insert.
+        Index("ix_vote_position_waiting", "organization_id", "voter_key",
+              sqlite_where=text("person_id IS NULL"), postgresql_where=text("person_id IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # No index of its own (unlike other tables): rows are reached through their roll call, and a
+    # fourth index on a million-row insert cost a fifth of its time.
+    organization_id: Mapped[int] = mapped_column(Integer, ForeignKey("organization.id", ondelete="CASCADE"))
     roll_call_id: Mapped[int] = mapped_column(ForeignKey("roll_call.id", ondelete="CASCADE"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     voter_key: Mapped[str] = mapped_column(String(200))

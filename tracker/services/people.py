@@ -271,7 +271,8 @@ def _span_query(organization_id: int, keys):
 
     return (db.select(RollCall.body_id, VotePosition.voter_key, db.func.min(RollCall.voted_on), db.func.max(RollCall.voted_on))
             .join(RollCall, RollCall.id == VotePosition.roll_call_id)
-            .where(VotePosition.organization_id == organization_id, VotePosition.voter_key.in_(keys))
+            .where(VotePosition.organization_id == organization_id, VotePosition.voter_key.in_(keys),
+                   VotePosition.person_id.is_(None))
             .group_by(RollCall.body_id, VotePosition.voter_key))
 
 

@@ -71,6 +71,8 @@ class VoteLoader:
             return 0, 0
         known_frame = pd.DataFrame([(s, *v) for s, v in known.items()],
                                    columns=["roll_call_source_id", "roll_call_id", "body_id", "voted_on"])
+        # As datetime64 (one value per roll call), so the per-voter date span is a vectorized min/max.
+        known_frame["voted_on"] = pd.to_datetime(known_frame["voted_on"])
         positions = positions.drop(columns=[c for c in ("roll_call_id", "body_id", "voted_on") if c in positions])
         positions = positions.merge(known_frame, on="roll_call_source_id", how="left")
         orphan = positions["roll_call_id"].isna()
@@ -168,7 +170,7 @@ class VoteLoader:
         voters_frame = positions.groupby(["body_id", "voter_key"], sort=False).agg(
             voter_name=("voter_name", "first"), first_on=("voted_on", "min"), last_on=("voted_on", "max"),
             scheme=("voter_scheme", "first"), value=("voter_id", "first")).reset_index()
-        voters = [Voter(int(b), k, str(n or k), f, l, str(s or ""), str(v or ""))
+        voters = [Voter(int(b), k, str(n or k), f.date(), l.date(), str(s or ""), str(v or ""))
                   for b, k, n, f, l, s, v in voters_frame.itertuples(index=False, name=None)]
         outcome = match_voters(self.organization_id, voters)
         self.queued.update((v.body_id, v.voter_key) for v in outcome.queued)
