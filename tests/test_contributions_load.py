@@ -218,3 +218,21 @@ def test_versions_of_one_transaction_in_different_blocks(app, org, tmp_path):
     assert (result.read, result.imported, count()) == (31, 31, 30)
     assert result.report["replaced_by_amendment"] == 1
     assert db.session.scalar(select(Contribution.amount_cents).where(Contribution.tran_id == "K3")) == 99_900
+
+
+def test_key_hashes_remember_every_batch_across_merges():
+    """The in-memory set of stored keys finds every key added, through both kinds of merge."""
+    import numpy as np
+
+    from tracker.services.contributions import KeyHashes
+
+    known = KeyHashes()
+    known.MERGE_EVERY = 1_000
+    rng = np.random.default_rng(7)
+    batches = [rng.integers(0, 2**32, 97, dtype=np.uint64).astype(np.uint32) for _ in range(30)]
+    for batch in batches:
+        known.add(batch)
+        assert len(known.recent) <= known.MAX_RECENT + 1
+    assert known.contains(np.concatenate(batches)).all()
+    absent = np.setdiff1d(rng.integers(0, 2**32, 500, dtype=np.uint64).astype(np.uint32), np.concatenate(batches))
+    assert not known.contains(absent).any()

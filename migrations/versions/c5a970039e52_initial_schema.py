@@ -2,7 +2,7 @@
 
 Revision ID: c5a970039e52
 Revises: 
-Create Date: 2026-11-25 00:55:52.941106
+Create Date: 2026-11-25 01:00:05.272000
 
 """
 from alembic import op
@@ -266,6 +266,7 @@ def upgrade():
 
     op.create_table('contribution',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
     sa.Column('source', sa.String(length=40), nullable=False),
     sa.Column('source_key', sa.String(length=200), nullable=False),
     sa.Column('source_file', sa.String(length=300), nullable=False),
@@ -300,7 +301,6 @@ def upgrade():
     sa.Column('confidence', sa.String(length=20), nullable=True),
     sa.Column('evidence', sa.JSON(), nullable=True),
     sa.Column('import_run_id', sa.Integer(), nullable=True),
-    sa.Column('organization_id', sa.Integer(), nullable=False),
     sa.CheckConstraint("confidence IS NULL OR confidence = 'confirmed' OR confidence = 'probable' OR confidence = 'review'", name=op.f('ck_contribution_confidence_valid')),
     sa.CheckConstraint("donor_class IS NULL OR donor_class = 'individual' OR donor_class = 'candidate_self' OR donor_class = 'corporate_pac' OR donor_class = 'corp_nonstock_pac' OR donor_class = 'trade_assoc_pac' OR donor_class = 'cooperative_pac' OR donor_class = 'membership_pac' OR donor_class = 'labor_pac' OR donor_class = 'leadership_pac' OR donor_class = 'lobbyist_pac' OR donor_class = 'party' OR donor_class = 'candidate_committee' OR donor_class = 'super_pac' OR donor_class = 'nonconnected_pac' OR donor_class = 'business_entity' OR donor_class = 'labor_org' OR donor_class = 'other_org' OR donor_class = 'review' OR donor_class = 'unknown'", name=op.f('ck_contribution_donor_class_valid')),
     sa.CheckConstraint("receipt_kind = 'receipt' OR receipt_kind = 'in_kind' OR receipt_kind = 'refund' OR receipt_kind = 'independent_expenditure' OR receipt_kind = 'other'", name=op.f('ck_contribution_receipt_kind_valid')),
@@ -311,7 +311,6 @@ def upgrade():
     sa.UniqueConstraint('organization_id', 'source', 'source_key', name=op.f('uq_contribution_organization_id_source_source_key'))
     )
     with op.batch_alter_table('contribution', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_contribution_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index('ix_contribution_recipient_date', ['recipient_committee_id', 'received_on'], unique=False)
 
     op.create_table('import_row_error',
@@ -732,7 +731,6 @@ def downgrade():
     op.drop_table('import_row_error')
     with op.batch_alter_table('contribution', schema=None) as batch_op:
         batch_op.drop_index('ix_contribution_recipient_date')
-        batch_op.drop_index(batch_op.f('ix_contribution_organization_id'))
 
     op.drop_table('contribution')
     with op.batch_alter_table('voter_review', schema=None) as batch_op:

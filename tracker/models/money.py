@@ -4,7 +4,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.models.base import OrgScoped, db, one_of, utcnow
+from tracker.models.base import OrgScoped, db, one_of, organization_column, utcnow
 from tracker.vocabulary import CONFIDENCES, DONOR_CLASSES, FLAG_STATUSES, RECEIPT_KINDS
 
 
@@ -41,6 +41,8 @@ class Contribution(OrgScoped, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The unique (organization, source, source_key) index leads with it: no second index.
+    organization_id: Mapped[int] = organization_column(index=False)
     source: Mapped[str] = mapped_column(String(40))  # fec-itcont, fec-itpas2, form460, csv...
     # Identity of the line across amendments: SUB_ID (FEC bulk) or committee+report+TRAN_ID.
     source_key: Mapped[str] = mapped_column(String(200))

@@ -226,6 +226,7 @@ class KeyHashes:
     every million keys (4 bytes a key; a collision only costs a database lookup, never a wrong answer)."""
 
     MERGE_EVERY = 1_000_000
+    MAX_RECENT = 8
 
     def __init__(self):
         self.main = np.empty(0, dtype=np.uint32)
@@ -236,8 +237,11 @@ class KeyHashes:
         self.recent.append(np.sort(hashes))
         self.recent_size += len(hashes)
         if self.recent_size >= self.MERGE_EVERY:
-            self.main = np.sort(np.concatenate([self.main, *self.recent]))
+            self.main = np.sort(np.concatenate([self.main, *self.recent]), kind="stable")
             self.recent, self.recent_size = [], 0
+        elif len(self.recent) > self.MAX_RECENT:
+            # Few arrays to search: each lookup costs one binary search per array.
+            self.recent = [np.sort(np.concatenate(self.recent), kind="stable")]
 
     def contains(self, hashes: np.ndarray) -> np.ndarray:
         found = np.zeros(len(hashes), dtype=bool)
