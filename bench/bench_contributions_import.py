@@ -97,7 +97,10 @@ def ours(database_url: str, path: str, rows: int) -> tuple[float, float]:
 
     from tracker.services import accounts, contributions
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "TESTING": True})
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "TESTING": True}
+    if database_url.startswith("postgresql"):  # the scratch schema of bench.harness.scratch_app
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": "-csearch_path=bench"}}
+    app = create_app(settings)
     with app.app_context():
         org = accounts.ensure_organization("Bench", slug="bench")
         started = time.perf_counter()

@@ -17,14 +17,13 @@ def chunks(values: list, size: int = IN_CHUNK):
 def copy_frame(table, records: pd.DataFrame) -> None:
     """Load ``records`` into ``table`` with COPY (PostgreSQL only), inside the session's transaction.
 
-    The CSV text is built by pandas, not row by row in Python. Empty fields of NOT NULL text
-    columns load as empty strings; empty fields elsewhere load as NULL.
+    The CSV text is built in bulk (pyarrow), not row by row in Python. Missing values of NOT NULL
+    text columns load as empty strings; missing values elsewhere load as NULL.
     """
     from psycopg import sql
 
     columns = list(records.columns)
-    buffer = io.StringIO()
-    records.to_csv(buffer, header=False, index=False)
+    payload = _csv_bytes(records)
     not_null = [c.name for c in table.columns if c.name in columns and not c.nullable and c.name != "id"]
     options = sql.SQL("FORMAT csv")
     if not_null:
@@ -34,4 +33,20 @@ def copy_frame(table, records: pd.DataFrame) -> None:
     raw = db.session.connection().connection.driver_connection
     with raw.cursor() as cursor:
         with cursor.copy(statement) as copy:
-            copy.write(buffer.getvalue())
+            copy.write(payload)
+
+
+def _csv_bytes(records: pd.DataFrame) -> bytes:
+    """The frame as headerless CSV for COPY: written by pyarrow (several times faster than
+    pandas' to_csv), or by pandas when a column is not one pyarrow can type. Missing values are
+    unquoted empty fields (NULL); empty strings are quoted ("")."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    try:
+        table = pa.Table.from_pandas(records, preserve_index=False)
+        buffer = io.BytesIO()
+        pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
+        return buffer.getvalue()
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return records.to_csv(header=False, index=False).encode("utf-8")
