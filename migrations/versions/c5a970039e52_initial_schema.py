@@ -2,7 +2,7 @@
 
 Revision ID: c5a970039e52
 Revises: 
-Create Date: 2026-11-25 01:00:05.272000
+Create Date: 2026-11-25 01:24:24.815718
 
 """
 from alembic import op
@@ -559,7 +559,6 @@ def upgrade():
     sa.Column('position', sa.String(length=20), nullable=False),
     sa.Column('source_line', sa.Integer(), nullable=True),
     sa.CheckConstraint("position = 'yes' OR position = 'no' OR position = 'abstain' OR position = 'present' OR position = 'recused' OR position = 'paired' OR position = 'not_voting' OR position = 'absent' OR position = 'excused' OR position = 'not_eligible' OR position = 'unknown'", name=op.f('ck_vote_position_position_valid')),
-    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], name=op.f('fk_vote_position_organization_id_organization'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_vote_position_person_id_person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['roll_call_id'], ['roll_call.id'], name=op.f('fk_vote_position_roll_call_id_roll_call'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_vote_position')),

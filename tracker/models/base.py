@@ -24,9 +24,13 @@ def one_of(column: str, values, name: str | None = None, nullable: bool = False)
     return CheckConstraint(condition, name=name or f"{column}_valid")
 
 
-def organization_column(index: bool = True):
+def organization_column(index: bool = True, foreign_key: bool = True):
     """The owning organization. Bulk tables pass index=False when another index already leads
-    with it or rows are always reached another way: each index costs every insert."""
+    with it or rows are always reached another way (each index costs every insert), and
+    foreign_key=False when a parent row's own foreign key already ties them to the organization
+    (PostgreSQL checks each foreign key once per inserted row)."""
+    if not foreign_key:
+        return mapped_column(Integer, index=index)
     return mapped_column(Integer, ForeignKey("organization.id", ondelete="CASCADE"), index=index)
 
 
