@@ -27,6 +27,8 @@ DONOR_CLASSES = (
 CONFIDENCES = ("confirmed", "probable", "review")
 FLAG_STATUSES = ("violation", "cured", "late_cure", "pre_pledge", "under_review", "warning")
 RECEIPT_KINDS = ("receipt", "in_kind", "refund", "independent_expenditure", "other")
+# The lists an organization keeps for classification (METHOD.md 6.5 step 4), in page order.
+DONOR_LISTS = ("known_corporate", "exceptions", "company_list", "lobbyists")
 
 SCORE_STATUSES = ("ok", "insufficient_data")
 ABSENCE_POLICIES = ("exclude", "count_against", "half_credit")

@@ -2,7 +2,7 @@
 
 Revision ID: c5a970039e52
 Revises: 
-Create Date: 2026-11-25 01:24:24.815718
+Create Date: 2026-11-25 01:28:26.099104
 
 """
 from alembic import op
@@ -133,6 +133,19 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_committee_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_committee_person_id'), ['person_id'], unique=False)
 
+    op.create_table('donor_list_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('list_name', sa.String(length=40), nullable=False),
+    sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('added_at', sa.DateTime(), nullable=False),
+    sa.Column('added_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint("list_name = 'known_corporate' OR list_name = 'exceptions' OR list_name = 'company_list' OR list_name = 'lobbyists'", name=op.f('ck_donor_list_entry_list_name_valid')),
+    sa.ForeignKeyConstraint(['added_by_id'], ['member.id'], name=op.f('fk_donor_list_entry_added_by_id_member'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], name=op.f('fk_donor_list_entry_organization_id_organization'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_donor_list_entry')),
+    sa.UniqueConstraint('organization_id', 'list_name', 'name', name=op.f('uq_donor_list_entry_organization_id_list_name_name'))
+    )
     op.create_table('endorsement',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -761,6 +774,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_endorsement_organization_id'))
 
     op.drop_table('endorsement')
+    op.drop_table('donor_list_entry')
     with op.batch_alter_table('committee', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_committee_person_id'))
         batch_op.drop_index(batch_op.f('ix_committee_organization_id'))

@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from tracker.vocabulary import ROLES
@@ -20,3 +21,12 @@ class AddMemberForm(FlaskForm):
 class RoleForm(FlaskForm):
     role = SelectField("Role", choices=ROLE_CHOICES)
     submit = SubmitField("Change role")
+
+
+class DonorListForm(FlaskForm):
+    """One donor list: its names (one per line) or a text file that replaces them."""
+
+    names = TextAreaField("Names, one per line", validators=[Length(max=5_000_000)], render_kw={"rows": 8})
+    upload = FileField("Or replace the list with a text file (UTF-8, one name per line)")
+    confirm_removal = BooleanField("Yes, remove the names this change takes off the list")
+    submit = SubmitField("Save list")

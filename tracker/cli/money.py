@@ -3,6 +3,7 @@ import click
 from flask.cli import with_appcontext
 
 from tracker.cli import command_organization, emit_import_result, run_import_command
+from tracker.vocabulary import DONOR_LISTS
 
 CONTRIBUTION_FORMATS = ["auto", "fec-itcont", "fec-itpas2", "fec-itoth", "fec-schedule-a", "form460", "csv"]
 COMMITTEE_FORMATS = ["auto", "fec-cm", "fec-cn", "fec-ccl"]
@@ -83,8 +84,58 @@ def export_contributions(fmt, out):
         contributions.export_contributions(organization.id, click.get_text_stream("stdout"), fmt)
 
 
+@click.group("donor-list")
+def donor_list_group():
+    """The lists the classifier uses: known_corporate, exceptions, company_list, lobbyists."""
+
+
+LIST_NAMES = click.Choice(list(DONOR_LISTS))
+
+
+@donor_list_group.command("show")
+@click.argument("list_name", type=LIST_NAMES)
+@with_appcontext
+def donor_list_show(list_name):
+    """Print the list, one name per line."""
+    from tracker.services import donor_lists
+
+    for name in donor_lists.names(command_organization().id, list_name):
+        click.echo(name)
+
+
+@donor_list_group.command("set")
+@click.argument("list_name", type=LIST_NAMES)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--add", "add_only", is_flag=True, help="Add the file's names; keep the names already listed.")
+@click.option("--yes", is_flag=True, help="Remove names missing from the file without asking.")
+@with_appcontext
+def donor_list_set(list_name, path, add_only, yes):
+    """Replace a list with the names of PATH (UTF-8 text, one name per line), then reclassify every
+    contribution and judge the pledges again."""
+    from tracker.services import donor_lists
+
+    organization = command_organization()
+    try:
+        wanted = donor_lists.read_file(path)
+    except donor_lists.ListError as error:
+        raise click.ClickException(str(error)) from None
+    current = donor_lists.names(organization.id, list_name)
+    if add_only:
+        wanted = current + wanted
+    keep = {name.upper() for name in wanted}
+    removing = [name for name in current if name.upper() not in keep]
+    if removing and not yes:
+        click.echo(f"This removes {len(removing)} name(s) from {list_name}: {'; '.join(removing[:10])}"
+                   + (" ..." if len(removing) > 10 else ""), err=True)
+        click.confirm("Remove them?", abort=True, err=True)
+    summary = donor_lists.replace(organization, list_name, wanted)
+    click.echo(f"{list_name}: {summary['added']} added, {summary['removed']} removed, {summary['size']} names; "
+               f"{summary['classified']} contributions reclassified")
+
+
 def register(app, import_group, export_group) -> None:
     """Add this area's commands to `flask import`, `flask export` and the top level."""
     import_group.add_command(import_contributions)
     import_group.add_command(import_committees)
     export_group.add_command(export_contributions)
+    app.cli.add_command(donor_list_group)

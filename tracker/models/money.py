@@ -5,7 +5,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import OrgScoped, db, one_of, organization_column, utcnow
-from tracker.vocabulary import CONFIDENCES, DONOR_CLASSES, FLAG_STATUSES, RECEIPT_KINDS
+from tracker.vocabulary import CONFIDENCES, DONOR_CLASSES, DONOR_LISTS, FLAG_STATUSES, RECEIPT_KINDS
 
 
 class Committee(OrgScoped, db.Model):
@@ -103,3 +103,20 @@ class Flag(OrgScoped, db.Model):
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     contribution: Mapped[Contribution] = relationship()
+
+
+class DonorListEntry(OrgScoped, db.Model):
+    """One name on a list the organization keeps: known corporate donors, exceptions (never
+    corporate), the company list (e.g. fossil fuel companies) and lobbyist registrants."""
+
+    __table_args__ = (
+        UniqueConstraint("organization_id", "list_name", "name"),
+        one_of("list_name", DONOR_LISTS),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = organization_column(index=False)  # the unique index leads with it
+    list_name: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(300))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))

@@ -29,14 +29,13 @@ _BATCH = 5000
 
 
 def money_lists(org: Organization, company_list=()) -> money.MoneyLists:
-    """The organization's donor lists, kept in ``Organization.scoring_options["money_lists"]`` as
-    {"known_corporate": [...], "exceptions": [...], "company_list": [...], "lobbyists": [...]}, plus
-    a clause's own company list."""
-    stored = (org.scoring_options or {}).get("money_lists") or {}
-    return money.MoneyLists(known_corporate=set(stored.get("known_corporate") or ()),
-                            exceptions=set(stored.get("exceptions") or ()),
-                            company_list=set(stored.get("company_list") or ()) | set(company_list or ()),
-                            lobbyists=set(stored.get("lobbyists") or ()))
+    """The organization's donor lists (services/donor_lists.py), plus a clause's own company list."""
+    from tracker.services import donor_lists
+
+    lists = donor_lists.load(org.id)
+    if company_list:
+        lists.company_list = lists.company_list | set(company_list)
+    return lists
 
 
 def _frame(statement, columns) -> pd.DataFrame:

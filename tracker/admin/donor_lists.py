@@ -1,0 +1,68 @@
+"""Admin pages for the donor lists (known corporate donors, exceptions, company list, lobbyists)."""
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from tracker.admin.forms import DonorListForm
+from tracker.admin.views import bp
+from tracker.services import donor_lists
+from tracker.vocabulary import DONOR_LISTS
+from tracker.web import role_required
+
+PREVIEW = 10  # removed names shown when asking for confirmation
+
+
+@bp.get("/donor-lists")
+@role_required("admin")
+def donor_lists_page():
+    org_id = current_user.organization_id
+    sections = []
+    for list_name in DONOR_LISTS:
+        current = donor_lists.names(org_id, list_name)
+        form = DonorListForm(prefix=list_name, names="\n".join(current))
+        sections.append(_section(list_name, current, form))
+    return render_template("admin/donor_lists.html", sections=sections)
+
+
+@bp.post("/donor-lists/<list_name>")
+@role_required("admin")
+def save_donor_list(list_name: str):
+    if list_name not in DONOR_LISTS:
+        abort(404)
+    org = current_user.organization
+    current = donor_lists.names(org.id, list_name)
+    form = DonorListForm(prefix=list_name)
+    if form.validate_on_submit():
+        try:
+            if form.upload.data and getattr(form.upload.data, "filename", ""):
+                upload = form.upload.data
+                text = upload.read().decode("utf-8-sig")
+                wanted = donor_lists.parse_names(text, upload.filename)
+            else:
+                wanted = donor_lists.parse_names(form.names.data or "", "the names box")
+        except UnicodeDecodeError:
+            form.upload.errors.append("The file is not UTF-8 text: save it as UTF-8 and upload it again.")
+        except donor_lists.ListError as error:
+            form.names.errors.append(str(error))
+        else:
+            keep = {name.upper() for name in wanted}
+            removing = [name for name in current if name.upper() not in keep]
+            if removing and not form.confirm_removal.data:
+                # A destructive change: ask before removing names (the box keeps what was typed).
+                form.names.data = "\n".join(wanted)
+                return render_template("admin/donor_lists.html", sections=[
+                    _section(list_name, current, form, removing=removing)]), 409
+            summary = donor_lists.replace(org, list_name, wanted, actor=current_user)
+            label = donor_lists.DESCRIPTIONS[list_name][0]
+            if summary["added"] or summary["removed"]:
+                flash(f"{label}: {summary['added']} added, {summary['removed']} removed; {summary['size']} names. "
+                      f"{summary['classified']} contributions reclassified and pledges judged again.", "info")
+            else:
+                flash(f"{label}: nothing changed.", "info")
+            return redirect(url_for("admin.donor_lists_page") + f"#{list_name}")
+    return render_template("admin/donor_lists.html", sections=[_section(list_name, current, form)]), 400
+
+
+def _section(list_name: str, current: list[str], form, removing=None) -> dict:
+    label, help_text = donor_lists.DESCRIPTIONS[list_name]
+    return {"name": list_name, "label": label, "help": help_text, "count": len(current), "form": form,
+            "removing": removing[:PREVIEW] if removing else [], "removing_count": len(removing or [])}
