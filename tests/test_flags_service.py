@@ -1,6 +1,6 @@
 """tracker/services/flags.py on both databases: bulk classification written back, pledges broken
 by a corporate PAC receipt and cured by a timely refund, with the audit trail."""
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -58,6 +58,15 @@ def add_pledge(org, person, kind="no_corporate_pac", params=None, signed_at=SIGN
     return pledge
 
 
+TOLD_AT = datetime(2024, 4, 1, 12, 0)
+
+
+def publish_after_notice(org, person, told_at=TOLD_AT):
+    """The committee tells the candidate, the 7-day notice passes, the flags are published."""
+    flags_service.notify_person(person, now=told_at)
+    return flags_service.publish_due(org, now=told_at + timedelta(days=7))
+
+
 @pytest.fixture
 def real_committees(realdata):
     return money_realdata.committees(realdata)
@@ -99,8 +108,17 @@ def test_pledge_broken_then_cured_by_refund_with_audit(app, org, real_committees
     add_contributions(org, pd.DataFrame([receipt]))
     summary = flags_service.evaluate_person(person)
     db.session.commit()
-    assert pledge.status == "broken" and summary["pledges"][0]["violations"] == 1
+    # A new flag is a draft: the pledge is not publicly broken before the candidate had notice.
     flag = db.session.execute(db.select(Flag)).scalar_one()
+    assert flag.publication == "draft" and pledge.status == "signed"
+    assert summary["pledges"][0]["violations"] == 1 and summary["pledges"][0]["published_violations"] == 0
+    flags_service.notify_person(person, now=TOLD_AT)
+    assert (flag.publication, flag.notified_at) == ("notified", TOLD_AT)
+    assert flags_service.publish_due(org, now=TOLD_AT + timedelta(days=6, hours=23)) == 0
+    assert flags_service.publish_due(org, now=TOLD_AT + timedelta(days=7)) == 1
+    db.session.commit()
+    assert (flag.publication, flag.published_at) == ("published", TOLD_AT + timedelta(days=7))
+    assert pledge.status == "broken"
     assert (flag.status, flag.amount_cents, flag.net_cents) == ("violation", 100_000, 100_000)
     assert flag.evidence["classification"]["committee"]["ORG_TP"] == "C"
     assert flag.evidence["filed"]["pdf_url"].endswith("?201902159145515517")
@@ -116,7 +134,9 @@ def test_pledge_broken_then_cured_by_refund_with_audit(app, org, real_committees
     assert flag.refunds[0]["amount_cents"] == 100_000 and flag.refunds[0]["date"] == "2024-03-20"
     assert pledge.status == "signed"
     actions = [e.action for e in db.session.execute(db.select(AuditEvent).order_by(AuditEvent.id)).scalars()]
-    assert actions == ["flag.violation", "pledge.broken", "flag.cured", "pledge.signed"]
+    assert actions == ["flag.violation", "flag.notified", "flag.published", "pledge.broken", "flag.cured",
+                       "pledge.signed"]
+    assert flag.publication == "published"  # the cure is public too
     cured = db.session.execute(db.select(AuditEvent).filter_by(action="flag.cured")).scalar_one()
     assert "line 7" in cured.note and cured.before["status"] == "violation"
 
@@ -138,7 +158,10 @@ def test_real_itpas2_lines_judged_for_real_candidate(app, org, realdata, real_co
             committee.candidate_id = candidate
     add_contributions(org, mine)
     add_pledge(org, person, signed_at=datetime(2019, 1, 1))
-    result = flags_service.evaluate_organization(org)
+    assert flags_service.evaluate_organization(org)["broken_pledges"] == 0  # drafts only
+    flags_service.notify_person(person, now=TOLD_AT)
+    # The organization-wide evaluation (after every import) publishes what is past its notice first.
+    result = flags_service.evaluate_organization(org, now=TOLD_AT + timedelta(days=8))
     db.session.commit()
     org_tp = real_committees.set_index("committee_id")["org_type"]
     corporate = mine[(mine["donor_committee_id"].map(org_tp) == "C") & (mine["transaction_type"] == "24K")]
@@ -184,7 +207,7 @@ def test_fossil_fuel_clause_uses_its_own_company_list(app, org, realdata):
     flag = db.session.execute(db.select(Flag)).scalar_one()
     assert flag.status == "violation" and flag.amount_cents == ceo["amount_cents"].iloc[0]
     assert flag.evidence["clause"]["params"]["company_list"] == ["General Dynamics Corporation"]
-    assert summary["pledges"][0]["status"] == "broken"
+    assert summary["pledges"][0]["violations"] == 1 and summary["pledges"][0]["status"] == "signed"  # a draft yet
     # The stored classification has no company list: the tag lives only in the clause's evidence.
     assert "employer_match" not in (flag.contribution.tags or "")
     assert "employer_match" in flag.evidence["classification"]["tags"]
@@ -232,3 +255,22 @@ def test_earmarked_gift_judged_once(app, org):
     add_contributions(org, lines)
     flags_service.evaluate_person(person)
     assert db.session.execute(db.select(Flag)).scalars().all() == []
+
+
+def test_publish_due_command_publishes_what_is_past_its_notice(app, org, runner, real_committees):
+    add_committees(org, real_committees)
+    person = make_person(org, "Jack Reed")
+    db.session.execute(db.update(Committee).where(Committee.committee_id == "C00238907")
+                       .values(candidate_id="S6RI00163", person_id=person.id))
+    pledge = add_pledge(org, person)
+    add_contributions(org, pd.DataFrame([itpas2_like("C00078451", "C00238907", 1000, date(2024, 3, 1))]))
+    flags_service.evaluate_person(person)
+    flags_service.notify_person(person, now=datetime.now() - timedelta(days=3))
+    db.session.commit()
+    assert runner.invoke(args=["flags", "publish-due"]).output.strip() == "0 flags published"
+    db.session.execute(db.update(Flag).values(notified_at=datetime.now() - timedelta(days=8)))
+    db.session.commit()
+    result = runner.invoke(args=["flags", "publish-due"])
+    assert result.exit_code == 0 and result.output.strip() == "1 flag published"
+    db.session.expire_all()
+    assert db.session.get(Pledge, pledge.id).status == "broken"

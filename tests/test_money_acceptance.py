@@ -82,7 +82,7 @@ def test_f01_corporate_pac_is_a_violation_with_filing_evidence(committees):
     assert evidence["filed"]["pdf_url"] == f"https://docquery.fec.gov/cgi-bin/fecimg/?{receipt['image_num']}"
     assert evidence["filed"]["tran_id"] == receipt["tran_id"] and evidence["filed"]["sub_id"] == receipt["sub_id"]
     assert evidence["rule"] == "committee.org_tp.C" and evidence["ruleset"] == money.RULESET_VERSION
-    assert evidence["clause"] == {"kind": "no_corporate_pac", "params": {"cure_days": 30}}
+    assert evidence["clause"] == {"kind": "no_corporate_pac", "params": {"cure_days": 30, "notice_days": 7}}
 
 
 def test_f02_trade_association_and_cooperative_pacs(committees):

@@ -78,8 +78,8 @@ def test_donor_list_is_paginated(app, client, org, realdata):
     assert f"All donors, largest first (page 1 of {first['donors'].total // 50 + 1})" in page
 
 
-def test_flagged_receipts_show_their_evidence(app, client, org, realdata):
-    from datetime import datetime
+def test_flagged_receipts_show_their_evidence(app, client, org, realdata, login):
+    from datetime import datetime, timedelta
 
     from sqlalchemy import select
 
@@ -99,11 +99,42 @@ def test_flagged_receipts_show_their_evidence(app, client, org, realdata):
     service.import_contributions(org, realdata / FEC / "itpas2.txt")  # classifies, then evaluates the pledge
     flags = db.session.scalars(select(Flag).where(Flag.person_id == person.id)).all()
     assert flags, "Hoyer took corporate PAC money in early 2019"
+    # Drafts: the public page shows none of them, and no committee section.
+    page = client.get(f"/money/people/{person.id}").get_data(as_text=True)
+    assert "No published flag" in page and "Flags not yet public" not in page
+    assert db.session.get(Pledge, pledge.id).status == "signed"
+
+    # The committee sees them, records that the candidate was told; nothing is public before the notice ends.
+    login("committee")
+    page = client.get(f"/money/people/{person.id}").get_data(as_text=True)
+    assert f"{len(flags)} flags waiting" in page and "draft: the candidate has not been told" in page
+    told = client.post(f"/money/people/{person.id}/notify", follow_redirects=True).get_data(as_text=True)
+    assert f"{len(flags)} flags marked as told to Steny Hoyer" in told and "public from " in told
+    early = client.post(f"/money/people/{person.id}/publish", follow_redirects=True).get_data(as_text=True)
+    assert "No flag is past its notice period yet." in early
+    for flag in flags:  # a week later
+        db.session.refresh(flag)
+        flag.notified_at -= timedelta(days=7)
+    db.session.commit()
+    published_now = client.post(f"/money/people/{person.id}/publish", follow_redirects=True).get_data(as_text=True)
+    assert f"{len(flags)} flags published." in published_now
+    assert db.session.get(Pledge, pledge.id).status == "broken"
+    client.post("/logout")
+
     data = service.person_money(person)
     published = [item for item in data["flags"] if item["flag"].publication == "published"]
     page = client.get(f"/money/people/{person.id}").get_data(as_text=True)
-    assert published
+    assert published and len(published) == len(flags)
     item = published[0]
     assert item["contribution"].donor_class == "corporate_pac"
     assert f"line {item['contribution'].source_line}" in page and "Committee row: CMTE_ID" in page
     assert "docquery.fec.gov/cgi-bin/fecimg/?" in page and "No published flag" not in page
+
+
+def test_only_the_committee_moves_flags_along(app, client, org, login):
+    person = make_person(org, "Someone")
+    db.session.commit()
+    assert client.post(f"/money/people/{person.id}/notify").status_code == 302  # anonymous: to sign-in
+    login("member")
+    assert client.post(f"/money/people/{person.id}/notify").status_code == 403
+    assert client.post(f"/money/people/{person.id}/publish").status_code == 403

@@ -83,11 +83,13 @@ EMPLOYER_PLACEHOLDERS = ("SELF EMPLOYED", "SELFEMPLOYED", "SELF", "RETIRED", "NO
                          "INFORMATION REQUESTED", "INFORMATION REQUESTED PER BEST EFFORTS", "NA", "N A", "")
 
 # Pledge clauses (METHOD.md 6.5 step 5).
+# notice_days (step 7): days between telling the candidate of a flag and publishing it.
 CLAUSE_DEFAULTS = {
-    "no_corporate_pac": {"cure_days": 30},
-    "no_corporate_money": {"cure_days": 30, "include_executives": False},
+    "no_corporate_pac": {"cure_days": 30, "notice_days": 7},
+    "no_corporate_money": {"cure_days": 30, "include_executives": False, "notice_days": 7},
     "no_fossil_fuel_money": {"cure_days": 30, "company_list": [], "include_employees": False,
-                             "comparator": "gt", "aggregation": "per_donor_cycle", "threshold": 200},
+                             "comparator": "gt", "aggregation": "per_donor_cycle", "threshold": 200,
+                             "notice_days": 7},
 }
 CORPORATE_PAC_CLASSES = ("corporate_pac",)
 CORPORATE_ADJACENT_CLASSES = ("corp_nonstock_pac", "trade_assoc_pac", "cooperative_pac", "membership_pac",

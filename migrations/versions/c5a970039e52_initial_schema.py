@@ -2,7 +2,7 @@
 
 Revision ID: c5a970039e52
 Revises: 
-Create Date: 2026-11-25 01:28:26.099104
+Create Date: 2026-11-25 01:32:15.475927
 
 """
 from alembic import op
@@ -610,6 +610,8 @@ def upgrade():
     sa.Column('refunds', sa.JSON(), nullable=True),
     sa.Column('evidence', sa.JSON(), nullable=True),
     sa.Column('publication', sa.String(length=20), nullable=False),
+    sa.Column('notified_at', sa.DateTime(), nullable=True),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
     sa.Column('computed_at', sa.DateTime(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
     sa.CheckConstraint("publication = 'draft' OR publication = 'notified' OR publication = 'published'", name=op.f('ck_flag_publication_valid')),

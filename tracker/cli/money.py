@@ -133,9 +133,28 @@ def donor_list_set(list_name, path, add_only, yes):
                f"{summary['classified']} contributions reclassified")
 
 
+@click.group("flags")
+def flags_group():
+    """Pledge flags: publication after the candidate's notice period (METHOD.md 6.5 step 7)."""
+
+
+@flags_group.command("publish-due")
+@with_appcontext
+def flags_publish_due():
+    """Publish every notified flag whose notice period has ended and judge those pledges again
+    (run it daily, e.g. from cron)."""
+    from tracker.extensions import db
+    from tracker.services import flags
+
+    count = flags.publish_due(command_organization())
+    db.session.commit()
+    click.echo(f"{count} flag{'s' if count != 1 else ''} published")
+
+
 def register(app, import_group, export_group) -> None:
     """Add this area's commands to `flask import`, `flask export` and the top level."""
     import_group.add_command(import_contributions)
     import_group.add_command(import_committees)
     export_group.add_command(export_contributions)
     app.cli.add_command(donor_list_group)
+    app.cli.add_command(flags_group)

@@ -99,7 +99,11 @@ class Flag(OrgScoped, db.Model):
     net_cents: Mapped[int] = mapped_column(BigInteger)
     refunds: Mapped[list | None] = mapped_column(JSON)  # matched refund lines and dates
     evidence: Mapped[dict | None] = mapped_column(JSON)
-    publication: Mapped[str] = mapped_column(String(20), default="published")
+    # METHOD.md 6.5 step 7: draft -> notified (the candidate is told; notice_days start) -> published.
+    # Public pages and the pledge's public status only ever read published flags.
+    publication: Mapped[str] = mapped_column(String(20), default="draft")
+    notified_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     contribution: Mapped[Contribution] = relationship()

@@ -1,13 +1,25 @@
-"""A person's money page (public): thin views over services.contributions.person_money."""
+"""A person's money page (public): thin views over services.contributions.person_money; the
+committee also sees the flags not yet public and moves them along (services.flags)."""
 import io
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SubmitField
 
 from tracker.extensions import db
 from tracker.models import Person
 from tracker.money_pages import charts
-from tracker.services import contributions
-from tracker.web import page_number
+from tracker.services import contributions, flags
+from tracker.web import page_number, role_required
+
+
+class NotifyForm(FlaskForm):
+    submit = SubmitField("Record that the candidate was told of these flags")
+
+
+class PublishForm(FlaskForm):
+    submit = SubmitField("Publish the flags whose notice has ended")
 
 bp = Blueprint("money_pages", __name__, url_prefix="/money")
 
@@ -22,9 +34,48 @@ def person_money(person_id: int):
     """Totals by class, donors, months, flagged receipts with evidence, independent expenditures."""
     person = _person(person_id)
     data = contributions.person_money(person, donor_page=page_number())
-    return render_template("money_pages/person.html", person=person, data=data,
+    pending = None
+    if current_user.is_authenticated and current_user.has_role("committee") \
+            and current_user.organization_id == person.organization_id:
+        pending = flags.pending_flags(person)
+    return render_template("money_pages/person.html", person=person, data=data, pending=pending,
+                           notify_form=NotifyForm(), publish_form=PublishForm(),
                            class_chart=charts.class_bar(data["by_class"]),
                            monthly_chart=charts.monthly_line(data["monthly"]))
+
+
+def _own_person(person_id: int) -> Person:
+    person = _person(person_id)
+    if person.organization_id != current_user.organization_id:
+        abort(404)
+    return person
+
+
+@bp.post("/people/<int:person_id>/notify")
+@role_required("committee")
+def notify(person_id: int):
+    """The committee told the candidate of their draft flags: the notice period starts now."""
+    person = _own_person(person_id)
+    if NotifyForm().validate_on_submit():
+        count = flags.notify_person(person, actor=current_user)
+        db.session.commit()
+        flash(f"{count} flag{'s' if count != 1 else ''} marked as told to {person.name}; each is published when its "
+              "notice period ends, unless a refund or a correction changes it first." if count
+              else "No draft flag to notify.", "info")
+    return redirect(url_for("money_pages.person_money", person_id=person.id) + "#pending")
+
+
+@bp.post("/people/<int:person_id>/publish")
+@role_required("committee")
+def publish(person_id: int):
+    """Publish this person's flags whose notice has ended (a daily `flask flags publish-due` does it too)."""
+    person = _own_person(person_id)
+    if PublishForm().validate_on_submit():
+        count = flags.publish_due(current_user.organization, person=person, actor=current_user)
+        db.session.commit()
+        flash(f"{count} flag{'s' if count != 1 else ''} published." if count
+              else "No flag is past its notice period yet.", "info")
+    return redirect(url_for("money_pages.person_money", person_id=person.id) + "#pending")
 
 
 @bp.get("/people/<int:person_id>/contributions.<fmt>")

@@ -12,13 +12,15 @@ from imports.vote_options import canonical_position
 from tracker.models import (Alignment, Body, Committee, Contribution, Endorsement, ImportRowError,
                             ImportRun, Member, Organization, Person, PersonIdentifier, Plank, Pledge, PledgeClause,
                             Program, ProgramVersion, QuestionnaireAnswer, RollCall, Term,
-                            VotePosition)
+                            VotePosition, Flag)
 from tracker.models.base import OrgScoped
 from tracker.services import flags, scores
 from tracker.services import program as program_service
 
 DEMO_SLUG = "harbor-city-progressive-alliance"
 DEMO_PASSWORD = "demo-password-1"
+# When the committee told the flagged candidates (after the last demo receipt, 2024-10-28).
+DEMO_NOTICE_AT = datetime(2024, 11, 12, 18, 0)
 
 PLANKS = [
     # (category, tier, title, body)
@@ -169,7 +171,14 @@ def build(seed: int = 2026) -> dict:
     pledges = _endorsements(oid, people, version, planks)
     # Money rules (tracker/money.py via services/flags.py): classify the demo money, judge the pledges.
     flags.classify_contributions(org)
-    money_flags = flags.evaluate_organization(org)
+    flags.evaluate_organization(org, now=DEMO_NOTICE_AT)
+    # The committee told each flagged candidate on DEMO_NOTICE_AT; the week of notice is over, so
+    # the flags are public and the pledges judged on them (METHOD.md 6.5 step 7).
+    flagged = db.session.execute(db.select(Person).where(Person.id.in_(db.select(Flag.person_id)))
+                                 .order_by(Person.id)).scalars().all()
+    for person in flagged:
+        flags.notify_person(person, now=DEMO_NOTICE_AT)
+    money_flags = flags.evaluate_organization(org, now=DEMO_NOTICE_AT + timedelta(days=8))
     db.session.commit()
     # Pages read stored scores, so the demo stores them too.
     scored = scores.recompute(org)

@@ -4,13 +4,19 @@ The database side of tracker/money.py: it reads contributions and committees in 
 DataFrames, calls the pure rules, and writes back the classification columns and the Flag rows.
 Every status change of a flag or a pledge leaves an AuditEvent (the cure of a violation names the
 refund line that cured it).
+
+Publication (METHOD.md 6.5 step 7): a new flag is a ``draft``, seen only by the committee. When the
+committee records that the candidate was told (``notify_person``), it is ``notified``; once the
+clause's ``notice_days`` have passed (default 7: time to show a refund or a misclassification),
+``publish_due`` publishes it. Public pages show only published flags, and a pledge turns ``broken``
+only on a published violation that still has money after refunds.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pandas as pd
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from tracker import money
 from tracker.extensions import db
@@ -125,11 +131,86 @@ def evaluate_person(person: Person, now: datetime | None = None) -> dict:
             flags = _clause_flags(org, clause, pledge, contributions, committees)
             violations += int(((flags["status"] == "violation") & (flags["net_cents"] > 0)).sum()) if len(flags) else 0
             _store_flags(org, person, clause, flags, now, summary)
+        published = _published_violations(clauses)
         if clauses:  # a pledge without money clauses is none of this service's business
-            _set_pledge_status(pledge, "broken" if violations else "signed", summary)
-        summary["pledges"].append({"pledge_id": pledge.id, "status": pledge.status, "violations": violations})
+            _set_pledge_status(pledge, "broken" if published else "signed", summary)
+        summary["pledges"].append({"pledge_id": pledge.id, "status": pledge.status, "violations": violations,
+                                   "published_violations": published})
     db.session.flush()
     return summary
+
+
+def _published_violations(clauses) -> int:
+    if not clauses:
+        return 0
+    db.session.flush()
+    return db.session.scalar(select(func.count(Flag.id)).where(
+        Flag.pledge_clause_id.in_([c.id for c in clauses]), Flag.publication == "published",
+        Flag.status == "violation", Flag.net_cents > 0)) or 0
+
+
+def notice_days(clause_kind: str, clause_params) -> int:
+    return int(money.clause_params(clause_kind, clause_params)["notice_days"])
+
+
+def notify_person(person: Person, actor=None, now: datetime | None = None) -> int:
+    """Record that the candidate was told of their draft flags: each becomes ``notified`` and its
+    notice period starts now. Returns how many."""
+    now = now or _now()
+    drafts = db.session.execute(select(Flag).where(Flag.person_id == person.id, Flag.publication == "draft")
+                                .order_by(Flag.id)).scalars().all()
+    for flag in drafts:
+        flag.publication, flag.notified_at = "notified", now
+        audit.record(person.organization_id, "flag.notified", flag, member=actor,
+                     before={"publication": "draft"}, after={"publication": "notified", "status": flag.status},
+                     note=f"candidate {person.name} told of this flag on {now:%Y-%m-%d}")
+    db.session.flush()
+    return len(drafts)
+
+
+def pending_flags(person: Person, now: datetime | None = None) -> list[dict]:
+    """The person's flags not yet public (draft or notified), with the day each notice ends and
+    whether it has (``due``: publish_due would publish it)."""
+    now = now or _now()
+    rows = db.session.execute(
+        select(Flag, Contribution, PledgeClause.kind, PledgeClause.params)
+        .join(Contribution, Flag.contribution_id == Contribution.id)
+        .join(PledgeClause, Flag.pledge_clause_id == PledgeClause.id)
+        .where(Flag.person_id == person.id, Flag.publication != "published")
+        .order_by(Contribution.received_on, Contribution.id)).all()
+    pending = []
+    for flag, contribution, kind, params in rows:
+        ends = flag.notified_at + timedelta(days=notice_days(kind, params)) if flag.notified_at else None
+        pending.append({"flag": flag, "contribution": contribution, "clause": kind, "notice_ends": ends,
+                        "notice_days": notice_days(kind, params), "due": ends is not None and ends <= now})
+    return pending
+
+
+def publish_due(org: Organization, now: datetime | None = None, person: Person | None = None,
+                actor=None, judge: bool = True) -> int:
+    """Publish the notified flags whose notice has ended (of one person, or of the organization),
+    then judge those people's pledges again (unless ``judge`` is false). Returns how many."""
+    now = now or _now()
+    statement = (select(Flag, PledgeClause.kind, PledgeClause.params)
+                 .join(PledgeClause, Flag.pledge_clause_id == PledgeClause.id)
+                 .where(Flag.organization_id == org.id, Flag.publication == "notified"))
+    if person is not None:
+        statement = statement.where(Flag.person_id == person.id)
+    due = [flag for flag, kind, params in db.session.execute(statement).all()
+           if flag.notified_at + timedelta(days=notice_days(kind, params)) <= now]
+    for flag in due:
+        flag.publication, flag.published_at = "published", now
+        audit.record(org.id, "flag.published", flag, member=actor, before={"publication": "notified"},
+                     after={"publication": "published", "status": flag.status, "net_cents": flag.net_cents})
+    db.session.flush()
+    if judge:
+        for person_id in sorted({flag.person_id for flag in due}):
+            evaluate_person(db.session.get(Person, person_id), now=now)
+    return len(due)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def _clause_flags(org, clause: PledgeClause, pledge: Pledge, contributions: pd.DataFrame, committees) -> pd.DataFrame:
@@ -231,8 +312,9 @@ def evaluate_organization(org: Organization, now: datetime | None = None) -> dic
                              Person.id.in_(select(Pledge.person_id).where(Pledge.organization_id == org.id,
                                                                           Pledge.status.in_(JUDGED_PLEDGE_STATUSES))))
         .order_by(Person.id)).scalars().all()
+    # Flags whose notice ended are published first, so the pledges below are judged on them.
     total = {"people": len(people), "created": 0, "updated": 0, "removed": 0, "status_changes": 0,
-             "broken_pledges": 0}
+             "broken_pledges": 0, "published": publish_due(org, now=now, judge=False)}
     for person in people:
         result = evaluate_person(person, now=now)
         for key in ("created", "updated", "removed", "status_changes"):
