@@ -17,9 +17,13 @@ def actor_of(member=None) -> tuple[int | None, str]:
     return member.id, member.email
 
 
-def record(organization_id: int, action: str, entity, *, before=None, after=None, note=None, member=None) -> AuditEvent:
-    """Add an AuditEvent to the session (committed with the change it describes)."""
+def record(organization_id: int, action: str, entity, *, before=None, after=None, note=None, member=None,
+           label: str | None = None) -> AuditEvent:
+    """Add an AuditEvent to the session (committed with the change it describes). ``label`` names
+    an actor without an account (e.g. a candidate signing through their link)."""
     actor_id, actor_label = actor_of(member)
+    if label is not None and actor_id is None:
+        actor_label = label
     entity_type = entity if isinstance(entity, str) else type(entity).__name__
     entity_id = None if isinstance(entity, str) else str(getattr(entity, "id", "") or "")
     event = AuditEvent(organization_id=organization_id, actor_id=actor_id, actor_label=actor_label,
