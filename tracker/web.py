@@ -46,6 +46,15 @@ def role_required(role: str):
     return decorator
 
 
+def owned_or_404(model, ident: int):
+    """The row, if it belongs to the signed-in member's organization; 404 otherwise (a write
+    never reaches across organizations, and does not tell whether the row exists)."""
+    row = db.get_or_404(model, ident)
+    if row.organization_id != current_user.organization_id:
+        abort(404)
+    return row
+
+
 def page_number() -> int:
     """The ?page= argument, at least 1."""
     try:

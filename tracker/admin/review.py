@@ -1,6 +1,6 @@
 """The review queue: voters no person matched (or several did). An admin links each to an existing
 person or creates a new one; the voter's waiting positions then attach to that person."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
@@ -10,7 +10,7 @@ from tracker.admin.views import bp
 from tracker.extensions import db
 from tracker.models import Body, Person, VotePosition, VoterReview
 from tracker.services import people, scores
-from tracker.web import page_number, role_required
+from tracker.web import owned_or_404, page_number, role_required
 
 SEARCH_LIMIT = 20
 
@@ -24,9 +24,7 @@ class CreateForm(FlaskForm):
 
 
 def _own_review(review_id: int) -> VoterReview:
-    review = db.get_or_404(VoterReview, review_id)
-    if review.organization_id != current_user.organization_id:
-        abort(404)
+    review = owned_or_404(VoterReview, review_id)
     if review.status != "open":
         flash("That voter was already resolved.", "info")
     return review

@@ -1,12 +1,12 @@
 """Administration: members and roles."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tracker.admin.forms import AddMemberForm, RoleForm
 from tracker.extensions import db
 from tracker.models import AuditEvent, Member
 from tracker.services import accounts
-from tracker.web import page_number, role_required
+from tracker.web import owned_or_404, page_number, role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -39,9 +39,7 @@ def members():
 @bp.route("/members/<int:member_id>/role", methods=["POST"])
 @role_required("admin")
 def change_role(member_id: int):
-    member = db.get_or_404(Member, member_id)
-    if member.organization_id != current_user.organization_id:
-        abort(404)
+    member = owned_or_404(Member, member_id)
     form = RoleForm()
     if form.validate_on_submit():
         if member.id == current_user.id and form.role.data != "admin":

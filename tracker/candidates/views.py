@@ -9,7 +9,7 @@ from tracker.candidates.forms import IssuePledgeForm, PaperSignatureForm, SignFo
 from tracker.extensions import db
 from tracker.models import Endorsement, Person, Pledge, ProgramVersion
 from tracker.services import pledges as pledge_service
-from tracker.web import current_organization, role_required
+from tracker.web import current_organization, owned_or_404, role_required
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 PUBLIC_STATUSES = ("signed", "broken", "withdrawn")
@@ -121,17 +121,10 @@ def sign(token: str):
     return render_template("candidates/sign.html", pledge=pledge, form=form, problem=None)
 
 
-def _committee_pledge(pledge_id: int) -> Pledge:
-    pledge = db.get_or_404(Pledge, pledge_id)
-    if pledge.organization_id != current_user.organization_id:
-        abort(404)
-    return pledge
-
-
 @bp.post("/pledges/<int:pledge_id>/paper")
 @role_required("committee")
 def paper_signature(pledge_id: int):
-    pledge = _committee_pledge(pledge_id)
+    pledge = owned_or_404(Pledge, pledge_id)
     form = PaperSignatureForm()
     if form.validate_on_submit():
         try:
@@ -150,7 +143,7 @@ def paper_signature(pledge_id: int):
 @bp.post("/pledges/<int:pledge_id>/withdraw")
 @role_required("committee")
 def withdraw(pledge_id: int):
-    pledge = _committee_pledge(pledge_id)
+    pledge = owned_or_404(Pledge, pledge_id)
     form = WithdrawForm()
     if form.validate_on_submit():
         pledge_service.withdraw(pledge, actor=current_user)

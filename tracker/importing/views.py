@@ -15,7 +15,7 @@ from tracker.importing.forms import CancelForm, StartForm, UploadForm
 from tracker.models import ImportRowError, ImportRun
 from tracker.services import ingest, jobs
 from tracker.services.votes import neutralize
-from tracker.web import page_number, role_required
+from tracker.web import owned_or_404, page_number, role_required
 
 bp = Blueprint("importing", __name__, url_prefix="/imports")
 PREVIEW_ROWS = 20
@@ -40,10 +40,7 @@ def _own_upload(token: str) -> Path:
 
 
 def _own_run(run_id: int) -> ImportRun:
-    run = db.get_or_404(ImportRun, run_id)
-    if run.organization_id != current_user.organization_id:
-        abort(404)
-    return run
+    return owned_or_404(ImportRun, run_id)
 
 
 def _format_choices():

@@ -11,7 +11,7 @@ from tracker.extensions import db
 from tracker.models import Person
 from tracker.money_pages import charts
 from tracker.services import contributions, flags
-from tracker.web import page_number, role_required
+from tracker.web import owned_or_404, page_number, role_required
 
 
 class NotifyForm(FlaskForm):
@@ -44,18 +44,11 @@ def person_money(person_id: int):
                            monthly_chart=charts.monthly_line(data["monthly"]))
 
 
-def _own_person(person_id: int) -> Person:
-    person = _person(person_id)
-    if person.organization_id != current_user.organization_id:
-        abort(404)
-    return person
-
-
 @bp.post("/people/<int:person_id>/notify")
 @role_required("committee")
 def notify(person_id: int):
     """The committee told the candidate of their draft flags: the notice period starts now."""
-    person = _own_person(person_id)
+    person = owned_or_404(Person, person_id)
     if NotifyForm().validate_on_submit():
         count = flags.notify_person(person, actor=current_user)
         db.session.commit()
@@ -69,7 +62,7 @@ def notify(person_id: int):
 @role_required("committee")
 def publish(person_id: int):
     """Publish this person's flags whose notice has ended (a daily `flask flags publish-due` does it too)."""
-    person = _own_person(person_id)
+    person = owned_or_404(Person, person_id)
     if PublishForm().validate_on_submit():
         count = flags.publish_due(current_user.organization, person=person, actor=current_user)
         db.session.commit()
