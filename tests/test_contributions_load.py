@@ -236,3 +236,23 @@ def test_key_hashes_remember_every_batch_across_merges():
     assert known.contains(np.concatenate(batches)).all()
     absent = np.setdiff1d(rng.integers(0, 2**32, 500, dtype=np.uint64).astype(np.uint32), np.concatenate(batches))
     assert not known.contains(absent).any()
+
+
+def test_classification_after_import_goes_slice_by_slice(app, org, realdata, monkeypatch):
+    """An import classifies what it wrote a slice at a time (constant memory for a full-cycle file):
+    with 100-row slices, the 475 real itpas2 lines come out exactly as in one go."""
+    from tracker.services import flags
+
+    load_committees(org, realdata)
+    monkeypatch.setattr(flags, "CLASSIFY_SLICE", 100)
+    loads = []
+    original = flags.load_contributions
+    monkeypatch.setattr(flags, "load_contributions", lambda *a, **k: loads.append(1) or original(*a, **k))
+    result = service.import_contributions(org, realdata / FEC / "itpas2.txt")
+    assert result.report["classified"]["rows"] == 475 and len(loads) == 5
+    sliced = result.report["classified"]["by_class"]
+    assert count(Contribution.donor_class.is_(None)) == 0
+    monkeypatch.setattr(flags, "CLASSIFY_SLICE", 100_000)
+    whole = flags.classify_contributions(org)
+    assert len(loads) == 6  # one more load: everything at once
+    assert whole["by_class"] == sliced and sliced["corporate_pac"] == 211

@@ -158,12 +158,15 @@ class ContributionLoader:
         if not self.classify:
             context.report["classified"] = "skipped (--no-classify)"
             return
-        ids = self._written_ids()
-        if not ids:
+        if self.run_id is None:
             return
-        context.report["classified"] = classify_and_evaluate(context.organization, ids)
+        classified = classify_and_evaluate(context.organization, self.run_id)
+        written = classified["rows"]
+        if not written:
+            return
+        context.report["classified"] = classified
         audit.record(self.org_id, "import_contributions", "ImportRun",
-                     after={"run": self.run_id, "file": context.path.name, "written": len(ids)},
+                     after={"run": self.run_id, "file": context.path.name, "written": written},
                      member=context.options.actor)
 
     # -- helpers
@@ -213,13 +216,6 @@ class ContributionLoader:
         statement = (update(self.table).where(self.table.c.id == bindparam("_id"))
                      .values({c: bindparam(c) for c in columns}))
         db.session.execute(statement, records.to_dict("records"))
-
-    def _written_ids(self) -> list[int]:
-        if self.run_id is None:
-            return []
-        return list(db.session.scalars(select(Contribution.id).where(
-            Contribution.organization_id == self.org_id, Contribution.import_run_id == self.run_id)))
-
 
 class KeyHashes:
     """A set of 32-bit key hashes: one big sorted numpy array plus small sorted recent ones, merged
@@ -309,42 +305,16 @@ def tracked_ids(org_id: int) -> tuple[set[str], set[str]]:
 
 # ----------------------------------------------------------------------------- classification
 
-def classify_and_evaluate(organization, ids: list[int]) -> dict:
-    """Classify the given contributions and re-evaluate pledge flags.
+def classify_and_evaluate(organization, run_id: int) -> dict:
+    """Classify what import run ``run_id`` wrote (in slices: constant memory) and judge the
+    organization's pledges again."""
+    from tracker.services import flags
 
-    Uses the flags service (money-core) when present; until then classifies here with the same
-    pure rules (``money.classify``) so imported rows always carry a class."""
-    try:
-        from tracker.services import flags
-    except ImportError:
-        flags = None
-    if flags is not None:
-        for start in range(0, len(ids), LOOKUP_SLICE):  # slices: a database takes so many parameters
-            flags.classify_contributions(organization, ids=ids[start:start + LOOKUP_SLICE])
-        evaluation = flags.evaluate_organization(organization)
-        return {"rows": len(ids), "by": "flags.classify_contributions", "pledges": evaluation}
-    return {"rows": _classify_here(organization.id, ids), "by": "money.classify"}
-
-
-def _classify_here(org_id: int, ids: list[int]) -> int:
-    committees = pd.DataFrame(db.session.execute(select(
-        Committee.committee_id, Committee.name, Committee.committee_type, Committee.designation,
-        Committee.org_type, Committee.connected_org).where(Committee.organization_id == org_id)).all(),
-        columns=list(money.COMMITTEE_COLUMNS))
-    columns = [getattr(Contribution, c) for c in money.CONTRIBUTION_COLUMNS]
-    done = 0
-    for start in range(0, len(ids), LOOKUP_SLICE):
-        part = ids[start:start + LOOKUP_SLICE]
-        rows = db.session.execute(select(Contribution.id, *columns).where(Contribution.id.in_(part))).all()
-        frame = pd.DataFrame(rows, columns=["id", *money.CONTRIBUTION_COLUMNS])
-        result = money.classify(frame, committees)
-        result = result.astype(object).where(result.notna(), None)
-        result["_id"] = frame["id"].to_numpy()
-        statement = (update(Contribution.__table__).where(Contribution.__table__.c.id == bindparam("_id"))
-                     .values({c: bindparam(c) for c in CLASSIFICATION_COLUMNS}))
-        db.session.execute(statement, result[["_id", *CLASSIFICATION_COLUMNS]].to_dict("records"))
-        done += len(frame)
-    return done
+    classified = flags.classify_contributions(organization, run_id=run_id)
+    if not classified["classified"]:
+        return {"rows": 0}  # nothing written: nothing to judge again
+    evaluation = flags.evaluate_organization(organization)
+    return {"rows": classified["classified"], "by_class": classified["by_class"], "pledges": evaluation}
 
 
 # ----------------------------------------------------------------------------- committees

@@ -32,6 +32,7 @@ _LOAD_COLUMNS = ("id", "source", "source_file", "source_line", "tran_id", "sub_i
                  "zip_code", "amount_cents", "received_on", "memo", "memo_text", "receipt_kind", "raw_sha256",
                  *CLASSIFICATION_COLUMNS)
 _BATCH = 5000
+CLASSIFY_SLICE = 20_000  # contributions classified at a time (also under every IN-list limit)
 
 
 def money_lists(org: Organization, company_list=()) -> money.MoneyLists:
@@ -65,22 +66,50 @@ def load_contributions(org_id: int, *conditions) -> pd.DataFrame:
     return frame.set_index(frame["id"].rename(None)) if not frame.empty else frame
 
 
-def classify_contributions(org: Organization, ids=None) -> dict:
-    """Classify the organization's contributions (all, or those with ``ids``) and write donor_class,
-    tags, rule, confidence and evidence back in bulk. Returns {"classified": n, "by_class": {...}}."""
-    conditions = [Contribution.id.in_(list(ids))] if ids is not None else []
-    contributions = load_contributions(org.id, *conditions)
-    if contributions.empty:
-        return {"classified": 0, "by_class": {}}
-    classified = money.classify(contributions, load_committees(org.id), money_lists(org))
-    records = classified[list(CLASSIFICATION_COLUMNS)].astype(object)
-    records["tags"] = records["tags"].where(records["tags"] != "", None)
-    records.insert(0, "id", contributions["id"].astype(int).tolist())
-    payload = records.to_dict("records")
-    for start in range(0, len(payload), _BATCH):  # ORM bulk UPDATE by primary key (executemany)
-        db.session.execute(update(Contribution), payload[start:start + _BATCH])
+def classify_contributions(org: Organization, ids=None, run_id: int | None = None) -> dict:
+    """Classify the organization's contributions (all; those with ``ids``; or those import run
+    ``run_id`` wrote) and write donor_class, tags, rule, confidence and evidence back in bulk,
+    CLASSIFY_SLICE rows at a time so memory stays flat however many there are.
+    Returns {"classified": n, "by_class": {...}}."""
+    committees, lists = load_committees(org.id), money_lists(org)
+    classified_count, by_class = 0, {}
+    for part in _id_slices(org.id, ids, run_id):
+        contributions = load_contributions(org.id, Contribution.id.in_(part))
+        if contributions.empty:
+            continue
+        classified = money.classify(contributions, committees, lists)
+        records = classified[list(CLASSIFICATION_COLUMNS)].astype(object)
+        records["tags"] = records["tags"].where(records["tags"] != "", None)
+        records.insert(0, "id", contributions["id"].astype(int).tolist())
+        payload = records.to_dict("records")
+        for start in range(0, len(payload), _BATCH):  # ORM bulk UPDATE by primary key (executemany)
+            db.session.execute(update(Contribution), payload[start:start + _BATCH])
+        classified_count += len(payload)
+        for donor_class, count in classified["donor_class"].value_counts().items():
+            by_class[donor_class] = by_class.get(donor_class, 0) + int(count)
     db.session.flush()
-    return {"classified": len(payload), "by_class": classified["donor_class"].value_counts().to_dict()}
+    return {"classified": classified_count, "by_class": by_class}
+
+
+def _id_slices(org_id: int, ids=None, run_id: int | None = None):
+    """Lists of at most CLASSIFY_SLICE contribution ids: the given ones, or (keyset paging, never
+    all ids in memory at once) the organization's or one import run's."""
+    if ids is not None:
+        ids = list(ids)
+        for start in range(0, len(ids), CLASSIFY_SLICE):
+            yield ids[start:start + CLASSIFY_SLICE]
+        return
+    conditions = [Contribution.organization_id == org_id]
+    if run_id is not None:
+        conditions.append(Contribution.import_run_id == run_id)
+    last = 0
+    while True:
+        part = list(db.session.scalars(select(Contribution.id).where(*conditions, Contribution.id > last)
+                                       .order_by(Contribution.id).limit(CLASSIFY_SLICE)))
+        if not part:
+            return
+        yield part
+        last = part[-1]
 
 
 def person_committee_ids(person: Person) -> list[str]:
