@@ -26,6 +26,26 @@ def test_progress_is_reported_and_stored(app, org, tmp_path):
     assert ingest.progress_of(run) == 1.0 and run.id not in ingest.PROGRESS
 
 
+def test_progress_of_a_run_in_another_process_is_read_from_its_own_row(app, org, tmp_path):
+    """A web worker polls an import an RQ worker runs: the progress lives in ImportProgress, a row
+    the import's own foreign-key checks never touch (the ImportRun row stays as it was)."""
+    from tracker.models import ImportProgress
+
+    run = ingest.create_run(org, "votes", csv_file(tmp_path), ingest.ImportOptions(), "csv")
+    run.status = "running"
+    db.session.add(ImportProgress(import_run_id=run.id, progress=0.0))
+    db.session.commit()
+    ingest.set_progress(run, 0.25)
+    ingest.PROGRESS.pop(run.id)  # as seen from another process
+    db.session.expire_all()
+    stored = db.session.get(ImportProgress, run.id).progress
+    if app.config["DB_KIND"] == "postgresql":
+        assert stored == 0.25  # written through its own connection, committed at once
+    else:
+        assert stored == 0.0  # SQLite has one writer: the run's row gets 1.0 when it ends
+    assert ingest.progress_of(run) == stored and run.progress == 0.0
+
+
 def test_a_file_no_parser_recognizes_is_rejected_and_recorded(app, org, tmp_path):
     path = csv_file(tmp_path, "something,else\n1,2\n", "other.csv")
     result = ingest.run_import(org, "votes", path, VoteLoader)

@@ -2,7 +2,7 @@
 
 Revision ID: c5a970039e52
 Revises: 
-Create Date: 2026-11-25 01:32:15.475927
+Create Date: 2026-11-25 02:17:23.591560
 
 """
 from alembic import op
@@ -326,6 +326,13 @@ def upgrade():
     with op.batch_alter_table('contribution', schema=None) as batch_op:
         batch_op.create_index('ix_contribution_recipient_date', ['recipient_committee_id', 'received_on'], unique=False)
 
+    op.create_table('import_progress',
+    sa.Column('import_run_id', sa.Integer(), nullable=False),
+    sa.Column('progress', sa.Double(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['import_run_id'], ['import_run.id'], name=op.f('fk_import_progress_import_run_id_import_run'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('import_run_id', name=op.f('pk_import_progress'))
+    )
     op.create_table('import_row_error',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('import_run_id', sa.Integer(), nullable=False),
@@ -743,6 +750,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_import_row_error_import_run_id'))
 
     op.drop_table('import_row_error')
+    op.drop_table('import_progress')
     with op.batch_alter_table('contribution', schema=None) as batch_op:
         batch_op.drop_index('ix_contribution_recipient_date')
 

@@ -1,6 +1,6 @@
 """All models, importable from one place (and registered on db.metadata for migrations)."""
 from tracker.models.accounts import AuditEvent, Member, Organization
-from tracker.models.imports import ImportRowError, ImportRun
+from tracker.models.imports import ImportProgress, ImportRowError, ImportRun
 from tracker.models.money import Committee, Contribution, DonorListEntry, Flag
 from tracker.models.people import (ID_SCHEMES, Body, Endorsement, Person, PersonIdentifier,
                                    QuestionnaireAnswer, Term)
@@ -11,7 +11,7 @@ from tracker.models.scores import Score
 from tracker.models.votes import Alignment, Excusal, RollCall, VotePosition, VoterReview
 
 __all__ = [
-    "AuditEvent", "Member", "Organization", "ImportRowError", "ImportRun", "Committee",
+    "AuditEvent", "Member", "Organization", "ImportProgress", "ImportRowError", "ImportRun", "Committee",
     "Contribution", "DonorListEntry", "Flag", "ID_SCHEMES", "Body", "Endorsement", "Person", "PersonIdentifier",
     "QuestionnaireAnswer", "Term", "Pledge", "PledgeClause", "Amendment", "Ballot", "BallotVote",
     "Plank", "Program", "ProgramVersion", "Proposal", "Score", "Alignment", "Excusal", "RollCall",

@@ -48,3 +48,15 @@ class ImportRowError(db.Model):
     raw: Mapped[str | None] = mapped_column(Text)
 
     run: Mapped[ImportRun] = relationship(back_populates="errors")
+
+
+class ImportProgress(db.Model):
+    """How far a running import is (0..1), written from outside the import's transaction.
+
+    A row of its own, not a column of ImportRun: on PostgreSQL every contribution row the import
+    writes checks its foreign key to the ImportRun row, and updating that row while the import
+    runs left a chain of row versions each check had to walk (quadratic on a full-cycle file)."""
+
+    import_run_id: Mapped[int] = mapped_column(ForeignKey("import_run.id", ondelete="CASCADE"), primary_key=True)
+    progress: Mapped[float] = mapped_column(default=0.0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
@@ -21,7 +22,7 @@ from sqlalchemy import insert, update
 from imports import Batch, FormatError, RowError, detect, get_parser
 from imports.base import file_sha256
 from tracker.extensions import db
-from tracker.models import ImportRowError, ImportRun
+from tracker.models import ImportProgress, ImportRowError, ImportRun
 from tracker.models.base import utcnow
 from tracker.services import audit
 
@@ -30,9 +31,10 @@ MAX_STORED_ERRORS = 10_000
 SAMPLE_ERRORS = 20
 
 # Progress of running imports by run id, for pollers in this process. On PostgreSQL it is also
-# written to the ImportRun row through a separate connection; SQLite allows one writer at a time,
-# so there the row gets it when the import ends.
+# written to the run's ImportProgress row through a separate connection (for pollers in other
+# processes); SQLite allows one writer at a time, so there the ImportRun gets it when it ends.
 PROGRESS: dict[int, float] = {}
+_PROGRESS_WRITTEN: dict[int, float] = {}  # run id -> when its progress was last stored (monotonic s)
 _progress_lock = threading.Lock()
 
 
@@ -112,14 +114,28 @@ def set_progress(run: ImportRun | None, fraction: float) -> None:
     with _progress_lock:
         PROGRESS[run.id] = fraction
     if db.engine.dialect.name != "sqlite":
-        with db.engine.connect() as connection:  # outside the import's transaction
-            connection.execute(update(ImportRun).where(ImportRun.id == run.id).values(progress=fraction))
+        now = time.monotonic()
+        with _progress_lock:  # at most one write a second: a poll every few seconds needs no more
+            if now - _PROGRESS_WRITTEN.get(run.id, 0.0) < 1.0 and fraction < 1.0:
+                return
+            _PROGRESS_WRITTEN[run.id] = now
+        # Outside the import's transaction, and never the ImportRun row itself (see ImportProgress).
+        with db.engine.connect() as connection:
+            connection.execute(update(ImportProgress).where(ImportProgress.import_run_id == run.id)
+                               .values(progress=fraction, updated_at=utcnow()))
             connection.commit()
 
 
 def progress_of(run: ImportRun) -> float:
+    """How far the run is: this process's own record, else (another worker's run) the stored one."""
     with _progress_lock:
-        return PROGRESS.get(run.id, run.progress)
+        if run.id in PROGRESS:
+            return PROGRESS[run.id]
+    if run.status in ("pending", "running"):
+        stored = db.session.get(ImportProgress, run.id)
+        if stored is not None:
+            return stored.progress
+    return run.progress
 
 
 def create_run(organization, kind: str, path: Path, options: ImportOptions, fmt: str | None,
@@ -151,6 +167,8 @@ def run_import(organization, kind: str, path, loader_factory: Callable[[ImportCo
         run = create_run(organization, kind, path, options, parser.name, display_name)
     if run is not None:
         run.status, run.format = "running", parser.name
+        if db.session.get(ImportProgress, run.id) is None:
+            db.session.add(ImportProgress(import_run_id=run.id))
         db.session.commit()
         result.run_id = run.id
     context = ImportContext(organization=organization, run=run, options=options, path=path, parser_name=parser.name)
@@ -241,6 +259,7 @@ def _store_outcome(run: ImportRun | None, result: ImportResult) -> None:
     run.finished_at = utcnow()
     with _progress_lock:
         PROGRESS.pop(run.id, None)
+        _PROGRESS_WRITTEN.pop(run.id, None)
     stored = result.errors[:MAX_STORED_ERRORS]
     if stored:
         db.session.execute(insert(ImportRowError), [
