@@ -18,7 +18,7 @@ def test_issue_then_sign_on_a_phone(live_server, browser):
     page.goto(live_server + "/candidates/")
     page.get_by_role("link", name="Issue a pledge").click()
     page.wait_for_url("**/candidates/pledges/new")
-    page.get_by_label("Candidate").select_option(label="Grace Liu")
+    page.get_by_label("Candidate", exact=True).select_option(label="Grace Liu")
     page.get_by_role("button", name="Issue the pledge").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Pledge issued to Grace Liu"
