@@ -119,7 +119,7 @@ def test_admin_page_takes_an_uploaded_file_and_refuses_non_utf8(app, org, client
     bad = client.post("/admin/donor-lists/company_list", data={
         "company_list-upload": (io.BytesIO("CAF\xc9".encode("latin-1")), "latin.txt")},
         content_type="multipart/form-data")
-    assert bad.status_code == 400 and "not UTF-8" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "latin.txt, line 1: not UTF-8" in bad.get_data(as_text=True)
 
 
 def test_only_admins_change_lists(app, org, client, login):

@@ -33,19 +33,15 @@ def save_donor_list(list_name: str):
     form = DonorListForm(prefix=list_name)
     if form.validate_on_submit():
         try:
-            if form.upload.data and getattr(form.upload.data, "filename", ""):
-                upload = form.upload.data
-                text = upload.read().decode("utf-8-sig")
-                wanted = donor_lists.parse_names(text, upload.filename)
+            upload = form.upload.data
+            if upload and getattr(upload, "filename", ""):
+                wanted = donor_lists.names_from_bytes(upload.read(), upload.filename)
             else:
                 wanted = donor_lists.parse_names(form.names.data or "", "the names box")
-        except UnicodeDecodeError:
-            form.upload.errors.append("The file is not UTF-8 text: save it as UTF-8 and upload it again.")
         except donor_lists.ListError as error:
-            form.names.errors.append(str(error))
+            (form.upload if upload and getattr(upload, "filename", "") else form.names).errors.append(str(error))
         else:
-            keep = {name.upper() for name in wanted}
-            removing = [name for name in current if name.upper() not in keep]
+            removing = donor_lists.removed_names(current, wanted)
             if removing and not form.confirm_removal.data:
                 # A destructive change: ask before removing names (the box keeps what was typed).
                 form.names.data = "\n".join(wanted)

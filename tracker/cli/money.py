@@ -122,8 +122,7 @@ def donor_list_set(list_name, path, add_only, yes):
     current = donor_lists.names(organization.id, list_name)
     if add_only:
         wanted = current + wanted
-    keep = {name.upper() for name in wanted}
-    removing = [name for name in current if name.upper() not in keep]
+    removing = donor_lists.removed_names(current, wanted)
     if removing and not yes:
         click.echo(f"This removes {len(removing)} name(s) from {list_name}: {'; '.join(removing[:10])}"
                    + (" ..." if len(removing) > 10 else ""), err=True)

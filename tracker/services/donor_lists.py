@@ -79,13 +79,23 @@ def parse_names(text: str, source: str = "the list") -> list[str]:
 def read_file(path) -> list[str]:
     """The names of a text file (UTF-8, one per line)."""
     path = Path(path)
-    data = path.read_bytes()
+    return names_from_bytes(path.read_bytes(), path.name)
+
+
+def names_from_bytes(data: bytes, source: str) -> list[str]:
+    """The names of an uploaded or read file; ListError naming the line that is not UTF-8."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
-        raise ListError(f"{path.name}, line {line}: not UTF-8 text (save the file as UTF-8)") from None
-    return parse_names(text, path.name)
+        raise ListError(f"{source}, line {line}: not UTF-8 text (save the file as UTF-8)") from None
+    return parse_names(text, source)
+
+
+def removed_names(current: list[str], wanted: list[str]) -> list[str]:
+    """The names of ``current`` that ``wanted`` drops (ignoring case): what to confirm first."""
+    keep = {name.upper() for name in wanted}
+    return [name for name in current if name.upper() not in keep]
 
 
 def replace(organization: Organization, list_name: str, new_names: list[str], actor=None) -> dict:
@@ -98,7 +108,7 @@ def replace(organization: Organization, list_name: str, new_names: list[str], ac
     current = {name.upper(): name for name in names(organization.id, list_name)}
     wanted = {name.upper(): name for name in new_names}
     added = [wanted[key] for key in sorted(wanted.keys() - current.keys())]
-    removed = [current[key] for key in sorted(current.keys() - wanted.keys())]
+    removed = sorted(removed_names(list(current.values()), new_names))
     summary = {"added": len(added), "removed": len(removed), "size": len(wanted), "classified": 0,
                "broken_pledges": None}
     if not added and not removed:

@@ -209,9 +209,10 @@ def pending_flags(person: Person, now: datetime | None = None) -> list[dict]:
         .order_by(Contribution.received_on, Contribution.id)).all()
     pending = []
     for flag, contribution, kind, params in rows:
-        ends = flag.notified_at + timedelta(days=notice_days(kind, params)) if flag.notified_at else None
+        days = notice_days(kind, params)
+        ends = flag.notified_at + timedelta(days=days) if flag.notified_at else None
         pending.append({"flag": flag, "contribution": contribution, "clause": kind, "notice_ends": ends,
-                        "notice_days": notice_days(kind, params), "due": ends is not None and ends <= now})
+                        "notice_days": days, "due": ends is not None and ends <= now})
     return pending
 
 
