@@ -98,10 +98,13 @@ class ContributionLoader:
         stored = db.session.execute(select(Contribution.source, Contribution.source_key)
                                     .where(Contribution.organization_id == self.org_id)
                                     .execution_options(yield_per=100_000))
+        stored_rows = 0
         for part in stored.partitions():
             frame = pd.DataFrame(part, columns=["source", "source_key"])
+            stored_rows += len(frame)
             for source, keys in frame.groupby("source"):
                 self.known_keys.add(_key_hashes(source, keys["source_key"]))
+        self.statistics = bulk.PlannerStatistics(self.table, stored_rows)
         self.touched_ids: list[int] = []
 
     def write(self, batch: Batch, context: ImportContext) -> tuple[int, int]:
@@ -160,6 +163,7 @@ class ContributionLoader:
             return
         if self.run_id is None:
             return
+        self.statistics.refresh_if_stale()  # classification pages through this import's rows
         classified = classify_and_evaluate(context.organization, self.run_id)
         written = classified["rows"]
         if not written:
@@ -183,6 +187,7 @@ class ContributionLoader:
         return frame
 
     def _existing(self, source: str, keys: pd.Series) -> pd.DataFrame:
+        self.statistics.refresh_if_stale()  # else PostgreSQL may scan, not seek, the rows just inserted
         found = []
         values = keys.tolist()
         for start in range(0, len(values), LOOKUP_SLICE):
@@ -206,6 +211,7 @@ class ContributionLoader:
             bulk.copy_frame(self.table, records)
         else:
             _executemany_into(self.table, records)
+        self.statistics.added_rows(len(records))
 
     def _replace(self, merged: pd.DataFrame) -> None:
         records = self._records(merged)
