@@ -33,7 +33,8 @@ def blank_to_none(series: pd.Series) -> pd.Series:
     """Strip text and turn empty strings into missing values (object dtype, None for missing)."""
     stripped = series.astype("string").str.strip()
     stripped = stripped.mask(stripped == "")
-    return stripped.astype(object).where(stripped.notna(), None)
+    # One conversion to Python strings, None already in place of missing values.
+    return pd.Series(stripped.to_numpy(dtype=object, na_value=None), index=series.index, dtype=object)
 
 
 def sha256_lines(lines: list[bytes]) -> list[str]:
@@ -93,13 +94,22 @@ def finish_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame[CONTRIBUTION_COLUMNS].reset_index(drop=True)
     for column in CONTRIBUTION_COLUMNS:
         if column not in _TYPED:
-            values = out[column].astype(object)
-            out[column] = values.where(values.notna(), None)
+            out[column] = pd.Series(_none_for_missing(out[column]), index=out.index, dtype=object)
     out["source_line"] = out["source_line"].astype("int64")
     out["amount_cents"] = out["amount_cents"].astype("int64")
     out["memo"] = out["memo"].astype(bool)
     out["version_rank"] = pd.to_numeric(out["version_rank"], errors="coerce").fillna(0).astype("int64")
     return out
+
+
+def _none_for_missing(values: pd.Series) -> np.ndarray:
+    """Object values with None for every missing one (NaN, NA, NaT); copied only when one is found."""
+    array = values.to_numpy(dtype=object)
+    missing = pd.isna(array)
+    if missing.any() and any(value is not None for value in array[missing]):
+        array = array.copy()
+        array[missing] = None
+    return array
 
 
 def receipt_kind_for(transaction_type: pd.Series, amount_cents: pd.Series, in_kind: pd.Series | None = None,

@@ -228,14 +228,19 @@ def receipt_kinds(df: pd.DataFrame) -> pd.Series:
     22Y/22Z, or any negative receipt: a California returned contribution, an FEC "VOID" line),
     ``receipt`` otherwise; ``other`` for
     other 24x committee transactions (coordinated, communication costs...)."""
-    tt = _code(df, "transaction_type")
-    schedule = _code(df, "schedule")
-    amount = _amounts(df)
+    # A file has a handful of distinct codes: each is read once, then spread to its lines.
+    raw_tt = df["transaction_type"] if "transaction_type" in df.columns else pd.Series(None, index=df.index, dtype=object)
+    tt_codes, tt_values = pd.factorize(raw_tt)  # a missing code is -1: the False appended below
+    tt = pd.Series(tt_values, dtype=object).astype(str).str.strip().str.upper()
+    tt_of_line = lambda condition: np.append(condition.to_numpy(dtype=bool), False)[tt_codes]  # noqa: E731
+    schedule_c = ((_code(df, "schedule") == "C").to_numpy() if "schedule" in df.columns
+                  else np.zeros(len(df), dtype=bool))
+    amount = _amounts(df).to_numpy()
     kinds = np.select(
-        [tt.isin(INDEPENDENT_EXPENDITURE_TYPES),
-         tt.isin(IN_KIND_TYPES) | (schedule == "C"),
-         tt.isin(REFUND_TYPES) | (amount < 0),
-         tt.str.startswith("24") & (tt != "24K")],
+        [tt_of_line(tt.isin(INDEPENDENT_EXPENDITURE_TYPES)),
+         tt_of_line(tt.isin(IN_KIND_TYPES)) | schedule_c,
+         tt_of_line(tt.isin(REFUND_TYPES)) | (amount < 0),
+         tt_of_line(tt.str.startswith("24") & (tt != "24K"))],
         ["independent_expenditure", "in_kind", "refund", "other"],
         default="receipt")
     return pd.Series(kinds, index=df.index, name="receipt_kind")

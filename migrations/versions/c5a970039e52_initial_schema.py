@@ -2,7 +2,7 @@
 
 Revision ID: c5a970039e52
 Revises: 
-Create Date: 2026-11-25 02:17:23.591560
+Create Date: 2026-11-25 04:36:42.659740
 
 """
 from alembic import op
@@ -318,8 +318,6 @@ def upgrade():
     sa.CheckConstraint("donor_class IS NULL OR donor_class = 'individual' OR donor_class = 'candidate_self' OR donor_class = 'corporate_pac' OR donor_class = 'corp_nonstock_pac' OR donor_class = 'trade_assoc_pac' OR donor_class = 'cooperative_pac' OR donor_class = 'membership_pac' OR donor_class = 'labor_pac' OR donor_class = 'leadership_pac' OR donor_class = 'lobbyist_pac' OR donor_class = 'party' OR donor_class = 'candidate_committee' OR donor_class = 'super_pac' OR donor_class = 'nonconnected_pac' OR donor_class = 'business_entity' OR donor_class = 'labor_org' OR donor_class = 'other_org' OR donor_class = 'review' OR donor_class = 'unknown'", name=op.f('ck_contribution_donor_class_valid')),
     sa.CheckConstraint("receipt_kind = 'receipt' OR receipt_kind = 'in_kind' OR receipt_kind = 'refund' OR receipt_kind = 'independent_expenditure' OR receipt_kind = 'other'", name=op.f('ck_contribution_receipt_kind_valid')),
     sa.ForeignKeyConstraint(['committee_pk'], ['committee.id'], name=op.f('fk_contribution_committee_pk_committee'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['import_run_id'], ['import_run.id'], name=op.f('fk_contribution_import_run_id_import_run'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], name=op.f('fk_contribution_organization_id_organization'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contribution')),
     sa.UniqueConstraint('organization_id', 'source', 'source_key', name=op.f('uq_contribution_organization_id_source_source_key'))
     )

@@ -1,6 +1,10 @@
-"""Bulk work shared by the loaders: IN lists in chunks, PostgreSQL COPY of a whole DataFrame."""
+"""Bulk work shared by the loaders: IN lists in chunks, PostgreSQL COPY of a whole DataFrame or of a
+stream of them, planner statistics kept true inside a long import."""
 import io
+import queue
+import threading
 
+import numpy as np
 import pandas as pd
 
 from tracker.extensions import db
@@ -20,35 +24,141 @@ def copy_frame(table, records: pd.DataFrame) -> None:
     The CSV text is built in bulk (pyarrow), not row by row in Python. Missing values of NOT NULL
     text columns load as empty strings; missing values elsewhere load as NULL.
     """
+    payload = _csv_bytes(records)
+    with _driver_connection().cursor() as cursor:
+        with cursor.copy(_copy_statement(table, list(records.columns))) as copy:
+            copy.write(payload)
+
+
+def _copy_statement(table, columns: list[str]):
     from psycopg import sql
 
-    columns = list(records.columns)
-    payload = _csv_bytes(records)
     not_null = [c.name for c in table.columns if c.name in columns and not c.nullable and c.name != "id"]
     options = sql.SQL("FORMAT csv")
     if not_null:
         options = sql.SQL("FORMAT csv, FORCE_NOT_NULL ({})").format(sql.SQL(", ").join(map(sql.Identifier, not_null)))
-    statement = sql.SQL("COPY {} ({}) FROM STDIN WITH ({})").format(
+    return sql.SQL("COPY {} ({}) FROM STDIN WITH ({})").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)), options)
-    raw = db.session.connection().connection.driver_connection
-    with raw.cursor() as cursor:
-        with cursor.copy(statement) as copy:
-            copy.write(payload)
 
 
-def _csv_bytes(records: pd.DataFrame) -> bytes:
-    """The frame as headerless CSV for COPY: written by pyarrow (several times faster than
-    pandas' to_csv), or by pandas when a column is not one pyarrow can type. Missing values are
-    unquoted empty fields (NULL); empty strings are quoted ("")."""
+def _driver_connection():
+    """The psycopg connection under the session's transaction."""
+    return db.session.connection().connection.driver_connection
+
+
+class CopyStream:
+    """One COPY into ``table`` kept open across batches, sent by a writer thread (PostgreSQL).
+
+    With one COPY per batch, Python and the server took turns: the server inserted a batch while
+    Python waited, then Python parsed the next while the server idled. Streamed, the server inserts
+    batch n while Python prepares batch n+1 (two processes, two CPUs). At most ``QUEUED`` payloads
+    wait for the writer, so memory stays bounded when Python is the faster side.
+
+    While open, the stream owns the session's connection: call ``close()`` before any other
+    statement on it (close raises the server's error if a row was refused), ``abort()`` on failure.
+    """
+
+    QUEUED = 2
+
+    def __init__(self, table):
+        self.table = table
+        self.columns: list[str] | None = None
+        self._copy_context = None
+        self._copy = None
+        self._cursor = None
+        self._payloads: queue.Queue = queue.Queue(maxsize=self.QUEUED)
+        self._writer: threading.Thread | None = None
+        self._writer_error: BaseException | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._copy is not None
+
+    def write(self, records: pd.DataFrame, order=None) -> None:
+        """Queue ``records`` (in ``order``, row positions, when given) for the server."""
+        columns = list(records.columns)
+        if self.is_open and columns != self.columns:
+            self.close()
+        if not self.is_open:
+            self._open(columns)
+        payload = _csv_bytes(records, order)
+        if self._writer_error is not None:  # the server refused something: stop feeding it
+            error = self._writer_error
+            self.abort(error)
+            raise error
+        self._payloads.put(payload)
+
+    def close(self) -> None:
+        """Send what is queued, end the COPY and wait for the server to confirm every row."""
+        if not self.is_open:
+            return
+        self._stop_writer()
+        if self._writer_error is not None:
+            error, self._writer_error = self._writer_error, None
+            self._end(error)
+            raise error
+        self._end(None)
+
+    def abort(self, error: BaseException | None = None) -> None:
+        """End an open COPY without its rows (the server discards them), so the connection can roll back."""
+        if not self.is_open:
+            return
+        self._stop_writer()
+        self._writer_error = None
+        try:
+            self._end(error or RuntimeError("import abandoned"))
+        except Exception:  # the server's report of the failed COPY: the transaction is rolled back anyway
+            pass
+
+    def _end(self, error: BaseException | None) -> None:
+        copy_context, self._copy_context, self._copy = self._copy_context, None, None
+        try:
+            copy_context.__exit__(type(error) if error else None, error, None)
+        finally:
+            self._cursor.close()
+
+    def _open(self, columns: list[str]) -> None:
+        self.columns = columns
+        self._cursor = _driver_connection().cursor()
+        self._copy_context = self._cursor.copy(_copy_statement(self.table, columns))
+        self._copy = self._copy_context.__enter__()
+        self._writer_error = None
+        self._writer = threading.Thread(target=self._send, name=f"copy-{self.table.name}", daemon=True)
+        self._writer.start()
+
+    def _send(self) -> None:
+        try:
+            while (payload := self._payloads.get()) is not None:
+                self._copy.write(payload)  # waits on the socket with the GIL released
+        except BaseException as error:  # handed to the main thread at its next write or close
+            self._writer_error = error
+            while self._payloads.get() is not None:  # keep draining, or write() would block forever
+                pass
+
+    def _stop_writer(self) -> None:
+        self._payloads.put(None)
+        self._writer.join()
+        self._writer = None
+
+
+def _csv_bytes(records: pd.DataFrame, order=None) -> bytes:
+    """The frame (its rows in ``order`` when given) as headerless CSV for COPY: written by pyarrow
+    (several times faster than pandas' to_csv), or by pandas when a column is not one pyarrow can
+    type. Missing values are unquoted empty fields (NULL); empty strings are quoted ("")."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     try:
-        table = pa.Table.from_pandas(records, preserve_index=False)
+        # One thread: converting Python strings holds the GIL, more threads only contend for it.
+        table = pa.Table.from_pandas(records, preserve_index=False, nthreads=1)
+        if order is not None:
+            table = table.take(order)
         buffer = io.BytesIO()
         pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
         return buffer.getvalue()
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        if order is not None:
+            records = records.take(np.asarray(order))
         return records.to_csv(header=False, index=False).encode("utf-8")
 
 

@@ -80,8 +80,9 @@ class ImportResult:
 class Loader(Protocol):
     """Writes one batch inside the import's transaction; returns (imported, duplicates).
 
-    Optional methods: ``finish(context)`` inside the transaction after the last batch, and
-    ``after_commit(context, result)`` once the import is committed."""
+    Optional methods: ``finish(context)`` inside the transaction after the last batch,
+    ``after_commit(context, result)`` once the import is committed, and ``abort(error)`` when the
+    import fails, before the rollback (to end work in flight on the connection, e.g. a COPY)."""
 
     def write(self, batch: Batch, context: "ImportContext") -> tuple[int, int]: ...
 
@@ -219,12 +220,14 @@ def run_import(organization, kind: str, path, loader_factory: Callable[[ImportCo
                     db.session.commit()
         return result
     except (FormatError, Rejected) as error:
+        _abandon(loader, error)
         db.session.rollback()
         result.status, result.message = "rejected", str(error)
         result.imported = result.duplicates = 0
         if isinstance(error, FormatError):
             result.errors.append(RowError(error.line, error.field, error.reason))
     except Exception as error:  # a crash part-way: nothing of this file stays written
+        _abandon(loader, error)
         db.session.rollback()
         log.exception("import of %s failed", path)
         result.status, result.message = "failed", f"{type(error).__name__}: {error}"
@@ -234,6 +237,13 @@ def run_import(organization, kind: str, path, loader_factory: Callable[[ImportCo
         _store_outcome(run, result)
         db.session.commit()
     return result
+
+
+def _abandon(loader: Loader, error: BaseException) -> None:
+    """Let the loader release the connection (an open COPY) before the rollback."""
+    abort = getattr(loader, "abort", None)
+    if abort:
+        abort(error)
 
 
 def _rejected_early(organization, kind, path, options, run, error, display_name) -> ImportResult:
