@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from imports.base import Batch, FormatError, Parser, RowError, register
-from imports.money_common import (blank_to_none, finish_frame, parse_amount_cents, parse_dates, prefetch,
+from imports.money_common import (blank_to_missing, blank_to_none, finish_frame, parse_amount_cents, parse_dates, prefetch,
                                   receipt_kind_for, sha256_lines)
 
 INDIV_COLUMNS = ["CMTE_ID", "AMNDT_IND", "RPT_TP", "TRANSACTION_PGI", "IMAGE_NUM", "TRANSACTION_TP",
@@ -164,15 +164,19 @@ class _FecTransactions(Parser):
         path = Path(path)
         if path.stat().st_size == 0:
             raise FormatError(path, "the file is empty")
-        yield from prefetch(self._batches(path, options.get("block_bytes", BLOCK_BYTES)))
+        yield from prefetch(self._batches(path, options.get("block_bytes", BLOCK_BYTES),
+                                          bool(options.get("arrow_text", False))))
 
-    def _batches(self, path: Path, block_bytes: int) -> Iterator[Batch]:
+    def _batches(self, path: Path, block_bytes: int, arrow_text: bool = False) -> Iterator[Batch]:
         for block in read_pipe_file(path, self.columns, block_bytes):
-            frame, errors = self._normalize(block, path)
+            frame, errors = self._normalize(block, path, arrow_text)
             yield Batch(tables={"contributions": frame}, errors=sorted(block.errors + errors, key=lambda e: e.line or 0),
                         read=block.read, progress=block.progress)
 
-    def _normalize(self, block: _Block, path: Path) -> tuple[pd.DataFrame, list[RowError]]:
+    def _normalize(self, block: _Block, path: Path, arrow_text: bool = False) -> tuple[pd.DataFrame, list[RowError]]:
+        """The block as CONTRIBUTION_COLUMNS. ``arrow_text`` (asked for by the PostgreSQL loader):
+        text columns stay in pandas' Arrow-backed string dtype instead of Python strings."""
+        blank = blank_to_missing if arrow_text else blank_to_none
         raw = block.frame
         lines = block.lines
         errors: list[RowError] = []
@@ -182,8 +186,8 @@ class _FecTransactions(Parser):
         cmte_ok = cmte.str.match(COMMITTEE_ID.pattern).fillna(False).to_numpy()
         errors += [RowError(int(lines[i]), "CMTE_ID", f"committee id {cmte.iloc[i]!r} is not an FEC committee id (C + 8 digits)",
                             block.raws[i].decode("latin-1")) for i in np.flatnonzero(~cmte_ok)]
-        tran_id = blank_to_none(raw["TRAN_ID"])
-        sub_id = blank_to_none(raw["SUB_ID"])
+        tran_id = blank(raw["TRAN_ID"])
+        sub_id = blank(raw["SUB_ID"])
         ident_ok = (pd.notna(tran_id) | pd.notna(sub_id)).to_numpy()
         errors += [RowError(int(lines[i]), "SUB_ID", "neither TRAN_ID nor SUB_ID: the line cannot be identified",
                             block.raws[i].decode("latin-1")) for i in np.flatnonzero(~ident_ok)]
@@ -200,27 +204,27 @@ class _FecTransactions(Parser):
         has_tran = pd.notna(tran_id).to_numpy()
         out["source_key"] = np.where(has_tran, "fec:" + cmte + ":" + raw["TRAN_ID"].str.strip(),
                                      "fec-sub:" + raw["SUB_ID"].str.strip())
-        out["filing_id"] = blank_to_none(raw["FILE_NUM"])
+        out["filing_id"] = blank(raw["FILE_NUM"])
         out["version_rank"] = pd.to_numeric(raw["FILE_NUM"], errors="coerce").fillna(0).astype("int64")
-        out["amendment_indicator"] = blank_to_none(raw["AMNDT_IND"])
-        out["transaction_type"] = blank_to_none(raw["TRANSACTION_TP"])
-        out["image_num"] = blank_to_none(raw["IMAGE_NUM"])
+        out["amendment_indicator"] = blank(raw["AMNDT_IND"])
+        out["transaction_type"] = blank(raw["TRANSACTION_TP"])
+        out["image_num"] = blank(raw["IMAGE_NUM"])
         other = raw["OTHER_ID"].str.strip()
         other_is_committee = other.str.match(COMMITTEE_ID.pattern).fillna(False)
         other_is_candidate = other.str.match(CANDIDATE_ID.pattern).fillna(False)
         self._parties(out, raw, cmte, other, other_is_committee, other_is_candidate)
-        out["employer"] = blank_to_none(raw["EMPLOYER"])
-        out["occupation"] = blank_to_none(raw["OCCUPATION"])
-        out["city"] = blank_to_none(raw["CITY"])
-        out["state"] = blank_to_none(raw["STATE"])
-        out["zip_code"] = blank_to_none(raw["ZIP_CODE"])
+        out["employer"] = blank(raw["EMPLOYER"])
+        out["occupation"] = blank(raw["OCCUPATION"])
+        out["city"] = blank(raw["CITY"])
+        out["state"] = blank(raw["STATE"])
+        out["zip_code"] = blank(raw["ZIP_CODE"])
         out["amount_cents"] = cents
         out["received_on"] = dates
         out["memo"] = (raw["MEMO_CD"].str.strip().str.upper() == "X").fillna(False).to_numpy()
-        out["memo_text"] = blank_to_none(raw["MEMO_TEXT"])
+        out["memo_text"] = blank(raw["MEMO_TEXT"])
         out["receipt_kind"] = receipt_kind_for(raw["TRANSACTION_TP"].str.strip(), cents)
         out["raw_sha256"] = sha256_lines(block.raws)
-        return finish_frame(out[ok]), errors
+        return finish_frame(out[ok], arrow_text), errors
 
     def _parties(self, out, raw, cmte, other, other_is_committee, other_is_candidate) -> None:
         # itcont: the filer received; the contributor is NAME (a committee when OTHER_ID says so).

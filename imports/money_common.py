@@ -37,6 +37,13 @@ def blank_to_none(series: pd.Series) -> pd.Series:
     return pd.Series(stripped.to_numpy(dtype=object, na_value=None), index=series.index, dtype=object)
 
 
+def blank_to_missing(series: pd.Series) -> pd.Series:
+    """``blank_to_none`` kept in pandas' Arrow-backed string dtype (missing = NA): for a loader that
+    hands the frame straight to Arrow (PostgreSQL COPY), with no Python string made per value."""
+    stripped = series.astype("string[pyarrow]").str.strip()
+    return stripped.mask(stripped == "")
+
+
 def sha256_lines(lines: list[bytes]) -> list[str]:
     """SHA-256 of each raw line, the fingerprint kept as evidence of exactly what was filed."""
     sha = hashlib.sha256
@@ -86,15 +93,18 @@ def _raw(raws, i):
     return value.decode("latin-1") if isinstance(value, bytes) else str(value)
 
 
-def finish_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Order the columns as CONTRIBUTION_COLUMNS, with missing optional columns as None."""
+def finish_frame(frame: pd.DataFrame, arrow_text: bool = False) -> pd.DataFrame:
+    """Order the columns as CONTRIBUTION_COLUMNS, with missing optional columns as None. Text is
+    Python strings (None for missing), or with ``arrow_text`` left in pandas' string dtypes where it
+    already is (missing as NA or NaN)."""
     for column in CONTRIBUTION_COLUMNS:
         if column not in frame:
             frame[column] = None
     out = frame[CONTRIBUTION_COLUMNS].reset_index(drop=True)
     for column in CONTRIBUTION_COLUMNS:
-        if column not in _TYPED:
-            out[column] = pd.Series(_none_for_missing(out[column]), index=out.index, dtype=object)
+        if column in _TYPED or (arrow_text and isinstance(out[column].dtype, pd.StringDtype)):
+            continue
+        out[column] = pd.Series(_none_for_missing(out[column]), index=out.index, dtype=object)
     out["source_line"] = out["source_line"].astype("int64")
     out["amount_cents"] = out["amount_cents"].astype("int64")
     out["memo"] = out["memo"].astype(bool)

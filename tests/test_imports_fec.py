@@ -135,3 +135,18 @@ def test_empty_file_is_a_format_error(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(FormatError, match="empty"):
         list(PARSERS[(KIND["fec-itcont"], "fec-itcont")].parse(path))
+
+
+@pytest.mark.parametrize("parser_name, name", [("fec-itcont", "itcont.txt"), ("fec-itpas2", "itpas2.txt")])
+def test_arrow_text_rows_hold_the_same_values(realdata, parser_name, name):
+    """``arrow_text`` (what the PostgreSQL loader asks for) changes how text is held, not what it says:
+    blanks are missing either way, and every value matches the Python-string frame's."""
+    plain, _ = frames(parser_name, realdata / "fec-bulk" / name, "contributions")
+    arrow, _ = frames(parser_name, realdata / "fec-bulk" / name, "contributions", arrow_text=True)
+    assert list(arrow.columns) == CONTRIBUTION_COLUMNS and len(arrow) == len(plain)
+    text_columns = [c for c in arrow.columns if isinstance(arrow[c].dtype, pd.StringDtype)]
+    assert {"employer", "occupation", "memo_text", "tran_id", "filing_id"} <= set(text_columns)
+    for column in CONTRIBUTION_COLUMNS:
+        as_objects = arrow[column].astype(object).where(arrow[column].notna(), None)
+        assert as_objects.tolist() == plain[column].tolist(), column
+    assert plain["memo_text"].isna().any()  # the sample has blank memo texts: both frames miss them

@@ -89,6 +89,9 @@ class ContributionLoader:
         self.postgres = db.session.get_bind().dialect.name == "postgresql"
         # PostgreSQL: one COPY for the whole file, closed before any other statement on the connection.
         self.stream = bulk.CopyStream(self.table) if self.postgres else None
+        # COPY takes Arrow data: text that stays Arrow from the file to the server is never turned
+        # into Python strings and back (parsers that do not know the option ignore it).
+        self.parse_options = {"arrow_text": True} if self.postgres else {}
         committees = db.session.execute(
             select(Committee.id, Committee.committee_id, Committee.name).where(Committee.organization_id == self.org_id)
         ).all()
@@ -194,7 +197,7 @@ class ContributionLoader:
     def _enrich(self, frame: pd.DataFrame) -> pd.DataFrame:
         frame["receipt_kind"] = _receipt_kinds(frame)
         # itpas2 names its donor by committee id: show the committee's name when the cm row is known.
-        named_by_id = (frame["donor_name"] == frame["donor_committee_id"]).to_numpy()
+        named_by_id = (frame["donor_name"] == frame["donor_committee_id"]).to_numpy(dtype=bool, na_value=False)
         if named_by_id.any() and len(self.committee_name):
             names = frame.loc[named_by_id, "donor_committee_id"].map(self.committee_name)
             frame.loc[named_by_id, "donor_name"] = names.where(names.notna(), frame.loc[named_by_id, "donor_name"])
@@ -238,6 +241,10 @@ class ContributionLoader:
         records["_id"] = merged["id_old"].astype("int64").to_numpy()
         for column in CLASSIFICATION_COLUMNS:
             records[column] = None  # the new version is classified afresh
+        for column in records.columns:  # Arrow-backed text (see parse_options): None for missing
+            if isinstance(records[column].dtype, pd.StringDtype):
+                records[column] = pd.Series(records[column].to_numpy(dtype=object, na_value=None),
+                                            index=records.index, dtype=object)
         columns = [c for c in records.columns if c not in ("_id", "organization_id")]
         statement = (update(self.table).where(self.table.c.id == bindparam("_id"))
                      .values({c: bindparam(c) for c in columns}))

@@ -80,7 +80,7 @@ class ImportResult:
 class Loader(Protocol):
     """Writes one batch inside the import's transaction; returns (imported, duplicates).
 
-    Optional methods: ``finish(context)`` inside the transaction after the last batch,
+    Optional: ``parse_options`` (a dict added to the parser's options), and the methods ``finish(context)`` inside the transaction after the last batch,
     ``after_commit(context, result)`` once the import is committed, and ``abort(error)`` when the
     import fails, before the rollback (to end work in flight on the connection, e.g. a COPY)."""
 
@@ -176,7 +176,9 @@ def run_import(organization, kind: str, path, loader_factory: Callable[[ImportCo
     loader = loader_factory(context)
     try:
         writing = True
-        for batch in parser.parse(path, **options.params):
+        # A loader may ask the parser for a form of the rows that suits it (e.g. Arrow-backed text).
+        parse_options = {**options.params, **getattr(loader, "parse_options", {})}
+        for batch in parser.parse(path, **parse_options):
             result.read += batch.read
             result.errors.extend(batch.errors)
             if options.strict and result.errors:
