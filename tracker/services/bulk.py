@@ -190,7 +190,7 @@ class PlannerStatistics:
         connection = db.session.connection()
         if connection.dialect.name != "postgresql":
             return False
-        connection.exec_driver_sql(f'ANALYZE "{self.table.name}"')  # a model's own table name, not input
+        connection.exec_driver_sql(f"ANALYZE {connection.dialect.identifier_preparer.quote(self.table.name)}")
         self.rows_at_analysis += self.added
         self.added = 0
         return True

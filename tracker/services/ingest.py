@@ -80,9 +80,10 @@ class ImportResult:
 class Loader(Protocol):
     """Writes one batch inside the import's transaction; returns (imported, duplicates).
 
-    Optional: ``parse_options`` (a dict added to the parser's options), and the methods ``finish(context)`` inside the transaction after the last batch,
-    ``after_commit(context, result)`` once the import is committed, and ``abort(error)`` when the
-    import fails, before the rollback (to end work in flight on the connection, e.g. a COPY)."""
+    Optional: ``parse_options`` (a dict added to the parser's options); ``finish(context)`` inside
+    the transaction after the last batch; ``after_commit(context, result)`` once the import is
+    committed; ``abort(error)`` when the import fails, before the rollback (to end work in flight on
+    the connection, e.g. a COPY)."""
 
     def write(self, batch: Batch, context: "ImportContext") -> tuple[int, int]: ...
 
