@@ -4,8 +4,9 @@ import io
 import queue
 import threading
 
-import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from tracker.extensions import db
 
@@ -47,18 +48,20 @@ def _driver_connection():
 
 
 class CopyStream:
-    """One COPY into ``table`` kept open across batches, sent by a writer thread (PostgreSQL).
+    """One COPY into ``table`` kept open across batches, fed by a writer thread (PostgreSQL).
 
     With one COPY per batch, Python and the server took turns: the server inserted a batch while
     Python waited, then Python parsed the next while the server idled. Streamed, the server inserts
-    batch n while Python prepares batch n+1 (two processes, two CPUs). At most ``QUEUED`` payloads
-    wait for the writer, so memory stays bounded when Python is the faster side.
+    one window of rows while Python prepares the next (two processes, two CPUs). The writer thread
+    also does the window's Arrow work (reordering, CSV), which runs without the GIL. At most
+    ``QUEUED`` windows wait for it, so memory stays bounded when Python is the faster side.
 
     While open, the stream owns the session's connection: call ``close()`` before any other
     statement on it (close raises the server's error if a row was refused), ``abort()`` on failure.
     """
 
-    QUEUED = 2
+    QUEUED = 1
+    CSV_ROWS = 20_000  # rows per CSV payload sent to the server
 
     def __init__(self, table):
         self.table = table
@@ -66,7 +69,7 @@ class CopyStream:
         self._copy_context = None
         self._copy = None
         self._cursor = None
-        self._payloads: queue.Queue = queue.Queue(maxsize=self.QUEUED)
+        self._windows: queue.Queue = queue.Queue(maxsize=self.QUEUED)
         self._writer: threading.Thread | None = None
         self._writer_error: BaseException | None = None
 
@@ -74,19 +77,18 @@ class CopyStream:
     def is_open(self) -> bool:
         return self._copy is not None
 
-    def write(self, records: pd.DataFrame, order=None) -> None:
+    def write(self, records: pa.Table, order=None) -> None:
         """Queue ``records`` (in ``order``, row positions, when given) for the server."""
-        columns = list(records.columns)
+        columns = list(records.column_names)
         if self.is_open and columns != self.columns:
             self.close()
         if not self.is_open:
             self._open(columns)
-        payload = _csv_bytes(records, order)
         if self._writer_error is not None:  # the server refused something: stop feeding it
             error = self._writer_error
             self.abort(error)
             raise error
-        self._payloads.put(payload)
+        self._windows.put((records, order))
 
     def close(self) -> None:
         """Send what is queued, end the COPY and wait for the server to confirm every row."""
@@ -128,38 +130,38 @@ class CopyStream:
 
     def _send(self) -> None:
         try:
-            while (payload := self._payloads.get()) is not None:
-                self._copy.write(payload)  # waits on the socket with the GIL released
+            while (item := self._windows.get()) is not None:
+                records, order = item
+                if order is not None:
+                    records = records.take(order)
+                for start in range(0, records.num_rows, self.CSV_ROWS):
+                    self._copy.write(_table_csv_bytes(records.slice(start, self.CSV_ROWS)))  # waits on the socket without the GIL
         except BaseException as error:  # handed to the main thread at its next write or close
             self._writer_error = error
-            while self._payloads.get() is not None:  # keep draining, or write() would block forever
+            while self._windows.get() is not None:  # keep draining, or write() would block forever
                 pass
 
     def _stop_writer(self) -> None:
-        self._payloads.put(None)
+        self._windows.put(None)
         self._writer.join()
         self._writer = None
 
 
-def _csv_bytes(records: pd.DataFrame, order=None) -> bytes:
-    """The frame (its rows in ``order`` when given) as headerless CSV for COPY: written by pyarrow
-    (several times faster than pandas' to_csv), or by pandas when a column is not one pyarrow can
-    type. Missing values are unquoted empty fields (NULL); empty strings are quoted ("")."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
+def _csv_bytes(records: pd.DataFrame) -> bytes:
+    """The frame as headerless CSV for COPY: written by pyarrow (several times faster than pandas'
+    to_csv), or by pandas when a column is not one pyarrow can type. Missing values are unquoted
+    empty fields (NULL); empty strings are quoted ("")."""
     try:
         # One thread: converting Python strings holds the GIL, more threads only contend for it.
-        table = pa.Table.from_pandas(records, preserve_index=False, nthreads=1)
-        if order is not None:
-            table = table.take(order)
-        buffer = io.BytesIO()
-        pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
-        return buffer.getvalue()
+        return _table_csv_bytes(pa.Table.from_pandas(records, preserve_index=False, nthreads=1))
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        if order is not None:
-            records = records.take(np.asarray(order))
         return records.to_csv(header=False, index=False).encode("utf-8")
+
+
+def _table_csv_bytes(records: pa.Table) -> bytes:
+    buffer = io.BytesIO()
+    pacsv.write_csv(records, buffer, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
+    return buffer.getvalue()
 
 
 class PlannerStatistics:
