@@ -28,3 +28,33 @@ def test_default_database_is_sqlite_under_instance(monkeypatch):
     app = create_app()
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/tracker.db")
+
+
+def test_sqlite_pages_keep_reading_while_an_import_holds_the_write_lock(make_app):
+    """SQLite runs in WAL mode: a reader is not locked out by a writer at its most exclusive (a
+    long import's transaction, once it spills pages). In the rollback-journal default this read
+    failed with "database is locked"."""
+    import sqlite3
+
+    from sqlalchemy import text
+
+    from tests.factories import make_org
+    from tracker.extensions import db
+
+    app = make_app()
+    with app.app_context():
+        make_org()
+        db.session.commit()
+        path = db.engine.url.database
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        writer = db.engine.raw_connection()
+        try:
+            writer.execute("BEGIN EXCLUSIVE")
+            writer.execute("UPDATE organization SET name = 'renamed'")
+            reader = sqlite3.connect(path, timeout=0.1)
+            assert reader.execute("SELECT name FROM organization").fetchone()[0] != "renamed"
+            reader.close()
+        finally:
+            writer.rollback()
+            writer.close()

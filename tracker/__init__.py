@@ -9,7 +9,7 @@ def create_app(config: dict | None = None):
     from flask import Flask
 
     from tracker.config import INSTANCE_DIR, load_config
-    from tracker.extensions import csrf, db, enable_sqlite_foreign_keys, login_manager, migrate
+    from tracker.extensions import csrf, db, enable_sqlite_settings, login_manager, migrate
 
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_path=str(INSTANCE_DIR))
@@ -17,7 +17,7 @@ def create_app(config: dict | None = None):
 
     from tracker import models  # noqa: F401  (registers tables on the metadata)
 
-    enable_sqlite_foreign_keys()
+    enable_sqlite_settings()
     db.init_app(app)
     # Batch mode lets Alembic alter tables on SQLite (which cannot ALTER most things in place).
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"), render_as_batch=True,
