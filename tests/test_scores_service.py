@@ -79,6 +79,18 @@ def test_recompute_stores_scores(council):
     assert db.session.scalar(db.select(db.func.count(Score.id))) == first
 
 
+def test_recompute_rewrites_the_scores_it_keeps_and_deletes_the_rest(council):
+    org, ana = council["org"], council["ana"]
+    scores.recompute(org)
+    first_computed_at = stored(ana).computed_at
+    scores.set_options(org, {"windows": ["lifetime"], "absence_policy": "count_against"})
+    assert set(db.session.scalars(db.select(Score.window).distinct())) == {"lifetime"}
+    assert stored(ana).score_exact == Decimal("66.67") and stored(ana).computed_at != first_computed_at
+    assert stored(ana).rule_set.startswith("absence=count_against;")
+    scores.set_options(org, {"windows": ["lifetime", "year", "term"]})
+    assert stored(ana, window="year:2023").counted == 1
+
+
 def test_explain_lists_each_vote_and_the_division(council):
     org, ana = council["org"], council["ana"]
     scores.recompute(org)

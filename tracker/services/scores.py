@@ -23,7 +23,8 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, String, case, cast, delete, func, insert, select
+from sqlalchemy import BigInteger, String, case, cast, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from imports import Batch, RowError
 from imports.vote_options import POSITIONS
@@ -187,9 +188,7 @@ def recompute(organization: Organization) -> dict:
     inputs = load_inputs(organization.id)
     tallies = scoring.tally(inputs["positions"], inputs["alignments"],
                             inputs["terms"] if not inputs["terms"].empty else None, inputs["excusals"], options)
-    db.session.execute(delete(Score).where(Score.organization_id == organization.id))
-    if len(tallies):
-        _insert_scores(organization.id, tallies, options)
+    _store_scores(organization.id, tallies, options)
     db.session.commit()
     return {"scores": len(tallies), "people": int(tallies["person_id"].nunique()) if len(tallies) else 0,
             "roll_calls": int(inputs["alignments"]["roll_call_id"].nunique()) if len(inputs["alignments"]) else 0,
@@ -200,31 +199,48 @@ def recompute(organization: Organization) -> dict:
 _SCORE_INSERT_COLUMNS = ["organization_id", "person_id", "scope", "plank_id", "window", "crucial_only", "score_exact",
                          "score_display", "status", "agreeing", "disagreeing", "missed", "excluded", "counted",
                          "numerator", "denominator", "missed_vote_rate", "rule_set", "details", "computed_at"]
+_SCORE_KEY = ["person_id", "scope", "window", "crucial_only"]
+# Rewritten when a score's row exists: all but its key and what the key fixes (the person's
+# organization, the plank its scope names). Setting an indexed or foreign-key column would cost
+# an index update or a lookup per row for nothing.
+_SCORE_REWRITTEN = [name for name in _SCORE_INSERT_COLUMNS if name not in _SCORE_KEY + ["organization_id", "plank_id"]]
+_UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
-def _insert_scores(organization_id: int, tallies: pd.DataFrame, options: scoring.ScoringOptions) -> None:
-    """One executemany of the Score rows through the DB-API cursor, with the statement SQLAlchemy compiles.
+def _store_scores(organization_id: int, tallies: pd.DataFrame, options: scoring.ScoringOptions) -> None:
+    """Write every score over the stored row with the same key (or as a new row), then delete the
+    organization's scores this recompute did not write (their computed_at is older).
 
-    Skipping SQLAlchemy's per-row parameter handling matters at national scale (80,000 scores),
-    so the values are made here, column by column, as the column types would bind them.
+    Rewriting rows in place costs SQLite about half of deleting them all and inserting them again
+    (no index entry moves). One executemany through the DB-API cursor with the statement
+    SQLAlchemy compiles: its per-row parameter handling would cost more than the scoring at
+    national scale, so the values are made here, column by column, as the column types bind them.
     """
     connection = db.session.connection()
     dialect = connection.dialect
-    columns = _score_values(organization_id, tallies, options, dialect)
-    compiled = insert(Score.__table__).compile(dialect=dialect, column_keys=_SCORE_INSERT_COLUMNS)
-    cursor = connection.connection.driver_connection.cursor()
-    try:
-        if compiled.positiontup is not None:
-            cursor.executemany(str(compiled), list(zip(*[columns[name] for name in compiled.positiontup])))
-        else:  # named parameters (psycopg): the bind names are the column names
-            names = list(compiled.binds)
-            cursor.executemany(str(compiled), [dict(zip(names, values))
-                                               for values in zip(*[columns[name] for name in names])])
-    finally:
-        cursor.close()
+    computed_at = utcnow()
+    if len(tallies):
+        columns = _score_values(organization_id, tallies, options, dialect, computed_at)
+        statement = _UPSERTS[dialect.name](Score.__table__)
+        statement = statement.on_conflict_do_update(
+            index_elements=_SCORE_KEY, set_={name: statement.excluded[name] for name in _SCORE_REWRITTEN})
+        compiled = statement.compile(dialect=dialect, column_keys=_SCORE_INSERT_COLUMNS)
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            if compiled.positiontup is not None:
+                cursor.executemany(str(compiled), list(zip(*[columns[name] for name in compiled.positiontup])))
+            else:  # named parameters (psycopg): the bind names are the column names
+                names = list(compiled.binds)
+                cursor.executemany(str(compiled), [dict(zip(names, values))
+                                                   for values in zip(*[columns[name] for name in names])])
+        finally:
+            cursor.close()
+    db.session.execute(delete(Score).where(Score.organization_id == organization_id,
+                                           Score.computed_at != computed_at))
 
 
-def _score_values(organization_id: int, tallies: pd.DataFrame, options: scoring.ScoringOptions, dialect) -> dict:
+def _score_values(organization_id: int, tallies: pd.DataFrame, options: scoring.ScoringOptions, dialect,
+                  computed_at) -> dict:
     """The Score columns as lists of values to bind, one per score (see scoring.tally for the figures)."""
     table = Score.__table__
     count = len(tallies)
@@ -237,7 +253,7 @@ def _score_values(organization_id: int, tallies: pd.DataFrame, options: scoring.
               for name in ("person_id", "agreeing", "disagreeing", "missed", "excluded", "counted")}
     values.update({name: [processed(name, value)] * count for name, value in
                    (("organization_id", organization_id), ("rule_set", options.rule_set_name()),
-                    ("computed_at", utcnow()))})
+                    ("computed_at", computed_at))})
     values.update({name: tallies[name].astype(object).tolist() for name in ("scope", "window", "status")})
     plank, display = tallies["plank_id"].to_numpy(), tallies["score_display"].to_numpy()
     values["plank_id"] = np.where(plank == scoring.OVERALL, None, plank).tolist()
