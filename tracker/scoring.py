@@ -376,66 +376,81 @@ def _eligible_votes(roll_calls: _RollCalls, positions: pd.DataFrame, eligibility
     in ``positions`` (-1 for none).
     """
     named = positions["person_id"].notna().to_numpy()
-    roll_call, scored = _roll_call_index(roll_calls, positions["roll_call_id"].to_numpy()[named])
-    recorded_rows = np.flatnonzero(named)[scored]
-    recorded_roll_call = roll_call[scored]
+    roll_call = _roll_call_index(roll_calls, positions["roll_call_id"].to_numpy()[named])
+    recorded_rows = np.flatnonzero(named)[roll_call >= 0]
+    recorded_roll_call = roll_call[roll_call >= 0]
     recorded_person = positions["person_id"].to_numpy()[recorded_rows].astype("int64")
-    if eligibility is None:
-        pair_roll_call, pair_person, pair_term = recorded_roll_call, recorded_person, np.full(len(recorded_rows), -1)
-        term_ids = np.empty(0)
-    elif "roll_call_id" in eligibility:
+    listed_person = np.empty(0, dtype="int64")  # people the eligibility names
+    if eligibility is not None and "roll_call_id" in eligibility:
         resolved = eligibility[eligibility["eligible"].astype(bool)]
-        pair_roll_call, known = _roll_call_index(roll_calls, resolved["roll_call_id"].to_numpy())
-        pair_roll_call = pair_roll_call[known]
-        pair_person = resolved["person_id"].to_numpy(dtype="int64")[known]
-        pair_term = np.full(len(pair_person), -1)
-        term_ids = np.empty(0)
-    else:
-        term_person = eligibility["person_id"].to_numpy(dtype="int64")
-        seated_roll_call, seated_term = _seated(roll_calls, eligibility)
-        # Someone with no recorded term is judged on the roll calls they appear on.
-        unseated = ~np.isin(recorded_person, term_person)
-        pair_roll_call = np.concatenate([seated_roll_call, recorded_roll_call[unseated]])
-        pair_person = np.concatenate([term_person[seated_term], recorded_person[unseated]])
-        pair_term = np.concatenate([seated_term, np.full(int(unseated.sum()), -1)])
-        term_ids = (eligibility["term_id"].to_numpy(dtype="float64") if "term_id" in eligibility
-                    else np.full(len(eligibility), np.nan))
+        resolved_roll_call = _roll_call_index(roll_calls, resolved["roll_call_id"].to_numpy())
+        listed_person = resolved["person_id"].to_numpy(dtype="int64")[resolved_roll_call >= 0]
+        resolved_roll_call = resolved_roll_call[resolved_roll_call >= 0]
+    elif eligibility is not None:
+        listed_person = eligibility["person_id"].to_numpy(dtype="int64")
     excused_roll_call = excused_person = np.empty(0, dtype="int64")
     if excusals is not None and not excusals.empty:
-        excused_roll_call, known = _roll_call_index(roll_calls, excusals["roll_call_id"].to_numpy(dtype="int64"))
-        excused_roll_call = excused_roll_call[known]
-        excused_person = excusals["person_id"].to_numpy(dtype="int64")[known]
-
-    # (roll call, person) as one integer: roll call index x number of people + person code.
-    person_code, people = pd.factorize(np.concatenate([pair_person, recorded_person, excused_person]))
+        excused_roll_call = _roll_call_index(roll_calls, excusals["roll_call_id"].to_numpy(dtype="int64"))
+        excused_person = excusals["person_id"].to_numpy(dtype="int64")[excused_roll_call >= 0]
+        excused_roll_call = excused_roll_call[excused_roll_call >= 0]
+    # People as codes 0..n-1, and (roll call, person) as one integer: roll call index x n + code.
+    code, people = pd.factorize(np.concatenate([recorded_person, listed_person, excused_person]))
+    recorded_code = code[:len(recorded_person)]
+    listed_code = code[len(recorded_person):len(recorded_person) + len(listed_person)]
+    excused_code = code[len(recorded_person) + len(listed_person):]
     width = max(len(people), 1)
-    pair_key = pair_roll_call * width + person_code[:len(pair_person)]
-    recorded_key = recorded_roll_call * width + person_code[len(pair_person):len(pair_person) + len(recorded_person)]
-    excused_key = excused_roll_call * width + person_code[len(pair_person) + len(recorded_person):]
-    # First occurrence of each pair: its earliest term (pairs come term by term within a body,
-    # and a roll call matches terms of one body only).
-    key, first_pair = np.unique(pair_key, return_index=True)
+
+    term_ids = np.empty(0)
+    if eligibility is None:
+        pair_roll_call, pair_code, pair_term = recorded_roll_call, recorded_code, np.full(len(recorded_code), -1)
+    elif "roll_call_id" in eligibility:
+        pair_roll_call, pair_code, pair_term = resolved_roll_call, listed_code, np.full(len(listed_code), -1)
+    else:
+        seated_roll_call, seated_term = _seated(roll_calls, eligibility)
+        # Someone with no recorded term is judged on the roll calls they appear on.
+        has_term = np.zeros(width, dtype=bool)
+        has_term[listed_code] = True
+        unseated = ~has_term[recorded_code]
+        pair_roll_call = np.concatenate([seated_roll_call, recorded_roll_call[unseated]])
+        pair_code = np.concatenate([listed_code[seated_term], recorded_code[unseated]])
+        pair_term = np.concatenate([seated_term, np.full(int(unseated.sum()), -1)])
+        if "term_id" in eligibility:
+            term_ids = eligibility["term_id"].to_numpy(dtype="float64")
+    # Each pair once, with its earliest term (pairs come term by term within a body, and a roll
+    # call matches the terms of one body only).
+    key, first_pair = _first_of_each(pair_roll_call * width + pair_code)
     term_row = pair_term[first_pair]
     term = np.full(len(key), np.nan)
-    term[term_row >= 0] = term_ids[term_row[term_row >= 0]]
+    if len(term_ids):
+        term[term_row >= 0] = term_ids[term_row[term_row >= 0]]
     # The person's first row on the roll call.
-    recorded_key, first_row = np.unique(recorded_key, return_index=True)
+    recorded_key, first_row = _first_of_each(recorded_roll_call * width + recorded_code)
+    found = pd.Index(recorded_key).get_indexer(key)
     recorded = np.full(len(key), -1)
-    if len(recorded_key):
-        at = np.minimum(np.searchsorted(recorded_key, key), len(recorded_key) - 1)
-        found = recorded_key[at] == key
-        recorded[found] = recorded_rows[first_row[at[found]]]
+    recorded[found >= 0] = recorded_rows[first_row[found[found >= 0]]]
     position = np.full(len(key), -1, dtype="int8")
     position[recorded >= 0] = _codes_of(positions["position"], POSITIONS)[recorded[recorded >= 0]]
     return {"roll_call": key // width, "person": people[key % width], "term": term, "position": position,
-            "recorded": recorded, "excused": np.isin(key, excused_key)}
+            "recorded": recorded, "excused": np.isin(key, excused_roll_call * width + excused_code)}
 
 
-def _roll_call_index(roll_calls: _RollCalls, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Index of each roll call id among the scored ones, and whether it is scored at all."""
-    ids = np.asarray(ids, dtype="int64")
-    at = np.minimum(np.searchsorted(roll_calls.ids, ids), len(roll_calls.ids) - 1)
-    return at, roll_calls.ids[at] == ids
+def _roll_call_index(roll_calls: _RollCalls, ids: np.ndarray) -> np.ndarray:
+    """Index of each roll call id among the scored ones (-1: not scored)."""
+    return pd.Index(roll_calls.ids).get_indexer(np.asarray(ids, dtype="int64"))
+
+
+def _first_of_each(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct non-negative ``keys``, ascending, and where each first occurs.
+
+    One plain sort of key x n + position: np.unique(return_index=True) sorts stably, ten times
+    slower on half a million keys.
+    """
+    count = len(keys)
+    if not count or int(keys.max()) >= np.iinfo(np.int64).max // count:  # (the product would overflow)
+        return np.unique(keys, return_index=True)
+    ordered_keys, at = np.divmod(np.sort(keys * count + np.arange(count)), count)
+    first = np.r_[True, ordered_keys[1:] != ordered_keys[:-1]]
+    return ordered_keys[first], at[first]
 
 
 def _seated(roll_calls: _RollCalls, terms: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -534,159 +549,190 @@ def _classified_rows(roll_calls: _RollCalls, votes: dict, options: ScoringOption
         missed = counted_against & ~agree & ~disagree & ~excused & ~conflict
     else:
         missed = np.zeros(len(vote), dtype=bool)
-    outcome = np.select([agree, disagree, missed], [_AGREE, _DISAGREE, _MISSED], _EXCLUDED).astype("int8")
+    outcome = np.full(len(vote), _EXCLUDED, dtype="int8")
+    outcome[agree], outcome[disagree], outcome[missed] = _AGREE, _DISAGREE, _MISSED
     return _Rows(roll_calls=roll_calls, v_roll_call=voted, v_person=votes["person"], v_term=votes["term"],
                  v_position=position, v_not_on_roll=not_on_roll, v_recorded=votes["recorded"],
                  v_excused=votes["excused"], vote=vote, plank=plank, pro=pro, weight=weight, conflict=conflict,
                  outcome=outcome)
 
 
-# Summed per score, in this order: the outcome counts, points (doubled: half credit stays an
-# integer), weights counted, missed votes (attendance) and eligible roll calls.
+# Summed per score, the columns of one integer matrix: the outcome counts, points (doubled: half
+# credit stays an integer), weights counted, missed votes (attendance) and eligible roll calls.
 _SUMS = ["agreeing", "disagreeing", "missed", "excluded", "num2", "den", "missed_votes", "eligible"]
+_SUM = {name: column for column, name in enumerate(_SUMS)}
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """The sums per person, scope, year, term and crucial flag: the finest grain any window needs.
+
+    ``person``, ``scope``, ``year`` and ``term`` are codes (-1: no year, no term) into ``people``,
+    ``planks``, ``years`` and ``terms``; ``sums`` has one row per group, columns _SUMS.
+    """
+
+    person: np.ndarray
+    scope: np.ndarray
+    year: np.ndarray
+    term: np.ndarray
+    crucial: np.ndarray
+    sums: np.ndarray
+    people: np.ndarray
+    planks: np.ndarray
+    years: np.ndarray
+    terms: np.ndarray
 
 
 def _tallies(rows: _Rows, options: ScoringOptions) -> pd.DataFrame:
     """Pool the rows into scores for every scope, window and crucial flag (TALLY_COLUMNS)."""
-    fine, names = _finest_sums(rows, options)
-    window_names = (["lifetime"] + [f"year:{int(y)}" for y in names["years"]]
-                    + [f"term:{int(t)}" for t in names["terms"]])
-    years = len(names["years"])
-    frames = []
+    groups = _finest_sums(rows, options)
+    years = len(groups.years)
+    window_names = (["lifetime"] + [f"year:{int(y)}" for y in groups.years]
+                    + [f"term:{int(t)}" for t in groups.terms])
+    # One entry per window kind and flag: (person, scope, window code, sums) of its scores.
+    parts, flags = [], []
     for crucial_only in (False, True):
-        subset = fine[fine["crucial"]] if crucial_only else fine
-        if subset.empty:
+        chosen = groups.crucial if crucial_only else np.ones(len(groups.sums), dtype=bool)
+        if not chosen.any():
             continue
-        yearly = _sum_by(subset[subset["year"] >= 0], "year")
-        lifetime_rows = subset
+        dated = chosen & (groups.year >= 0)
+        yearly, year_of_group = _pool(groups, dated, groups.year)
+        pooled_for_life = chosen
         if options.lifetime_excludes_insufficient_sessions:
             # Years without enough counted votes (N.A. years) do not enter the lifetime score.
-            counted = yearly["agreeing"] + yearly["disagreeing"] + yearly["missed"]
-            enough = yearly.loc[counted >= options.min_counted_votes, ["person", "scope", "key"]]
-            lifetime_rows = subset.merge(enough.rename(columns={"key": "year"}), on=["person", "scope", "year"])
-        parts = [_sum_by(lifetime_rows.assign(lifetime=0), "lifetime")]
+            counted = yearly[3][:, [_SUM["agreeing"], _SUM["disagreeing"], _SUM["missed"]]].sum(axis=1)
+            pooled_for_life = dated.copy()
+            pooled_for_life[dated] = (counted >= options.min_counted_votes)[year_of_group]
+        lifetime, _ = _pool(groups, pooled_for_life, np.zeros(len(groups.sums), dtype="int64"))
+        parts.append(lifetime)
         if "year" in options.windows:
-            parts.append(yearly.assign(key=yearly["key"] + 1))
-        if "term" in options.windows and (subset["term"] >= 0).any():
-            termed = _sum_by(subset[subset["term"] >= 0], "term")
-            parts.append(termed.assign(key=termed["key"] + 1 + years))
-        frames.append(pd.concat(parts, ignore_index=True).assign(crucial_only=crucial_only))
-    scores = pd.concat(frames, ignore_index=True).rename(columns={"key": "window"})
+            parts.append(yearly[:2] + (yearly[2] + 1, yearly[3]))
+        if "term" in options.windows and (groups.term[chosen] >= 0).any():
+            termed, _ = _pool(groups, chosen & (groups.term >= 0), groups.term)
+            parts.append(termed[:2] + (termed[2] + 1 + years, termed[3]))
+        flags += [crucial_only] * (len(parts) - len(flags))
+    person, scope, window, sums = (np.concatenate([part[i] for part in parts]) for i in range(4))
+    if not len(person):  # every year short of votes, and lifetime then left without any
+        return pd.DataFrame(columns=TALLY_COLUMNS)
+    crucial_only = np.repeat(flags, [len(part[0]) for part in parts]).astype(bool)
 
-    counted = (scores["agreeing"] + scores["disagreeing"] + scores["missed"]).to_numpy()
-    num2, den = scores["num2"].to_numpy(), scores["den"].to_numpy()
+    agreeing, disagreeing, missed = (sums[:, _SUM[name]] for name in ("agreeing", "disagreeing", "missed"))
+    counted = agreeing + disagreeing + missed
+    num2, den = sums[:, _SUM["num2"]], sums[:, _SUM["den"]]
     enough = (counted >= options.min_counted_votes) & (den > 0)
     safe = np.where(den > 0, 2 * den, 1)
     # ROUND_HALF_UP in integers: floor(x + 1/2) = (2*num + den) // (2*den); never Python's round().
-    scores["score_exact"] = np.where(enough, (20000 * num2 + safe) // (2 * safe), NONE)
-    scores["score_display"] = np.where(enough, (200 * num2 + safe) // (2 * safe), NONE)
-    scores["numerator"] = 50 * num2  # points, in hundredths
-    scores["denominator"] = 100 * den
-    scores["averaged"] = False
-    planks = names["planks"]
+    figures = {"score_exact": np.where(enough, (20000 * num2 + safe) // (2 * safe), NONE),
+               "score_display": np.where(enough, (200 * num2 + safe) // (2 * safe), NONE),
+               "numerator": 50 * num2, "denominator": 100 * den,  # points and weights, in hundredths
+               "averaged": np.zeros(len(sums), dtype=bool)}
     if options.overall_mode == "plank_average":
-        scores = _plank_average(scores, overall=int(np.flatnonzero(planks == OVERALL)[0]))
-    eligible, missed_votes = scores["eligible"].to_numpy(), scores["missed_votes"].to_numpy()
+        _plank_average(figures, person, window, crucial_only, scope == int(np.flatnonzero(groups.planks == OVERALL)[0]))
+    eligible, missed_votes = sums[:, _SUM["eligible"]], sums[:, _SUM["missed_votes"]]
     safe = np.where(eligible > 0, eligible, 1)
-    scores["missed_vote_rate"] = np.where(eligible > 0, (20000 * missed_votes + safe) // (2 * safe), NONE)
-    scores["counted"] = scores["agreeing"] + scores["disagreeing"] + scores["missed"]
+    figures["missed_vote_rate"] = np.where(eligible > 0, (20000 * missed_votes + safe) // (2 * safe), NONE)
 
     # Output order: person, crucial flag, plank, then lifetime, years, terms (each by name).
     window_rank = np.empty(len(window_names), dtype="int64")
     window_rank[sorted(range(len(window_names)), key=lambda i: (min(i, 1) + (i > years), window_names[i]))] = \
         np.arange(len(window_names))
-    person, scope, window = (scores[name].to_numpy() for name in ("person", "scope", "window"))
-    scores = scores.take(np.lexsort((window_rank[window], planks[scope], scores["crucial_only"].to_numpy(),
-                                     names["people"][person])))
-    person, scope, window = (scores[name].to_numpy() for name in ("person", "scope", "window"))
-    table = pd.DataFrame({
-        "person_id": names["people"][person],
-        "scope": pd.Categorical.from_codes(scope, ["overall" if p == OVERALL else f"plank:{p}" for p in planks.tolist()]),
-        "plank_id": planks[scope], "window": pd.Categorical.from_codes(window, window_names),
-        "crucial_only": scores["crucial_only"].to_numpy(dtype=bool),
-        **{name: scores[name].to_numpy(dtype="int64") for name in
-           ("agreeing", "disagreeing", "missed", "excluded", "counted", "eligible", "numerator", "denominator",
-            "score_exact", "score_display")},
-        "status": pd.Categorical.from_codes(np.where(scores["score_exact"].to_numpy() >= 0, 0, 1),
+    plank = groups.planks[scope]
+    order = np.lexsort((window_rank[window], plank, crucial_only, groups.people[person]))
+    scope = scope[order]
+    return pd.DataFrame({
+        "person_id": groups.people[person[order]],
+        "scope": pd.Categorical.from_codes(scope, ["overall" if p == OVERALL else f"plank:{p}"
+                                                  for p in groups.planks.tolist()]),
+        "plank_id": plank[order], "window": pd.Categorical.from_codes(window[order], window_names),
+        "crucial_only": crucial_only[order],
+        "agreeing": agreeing[order], "disagreeing": disagreeing[order], "missed": missed[order],
+        "excluded": sums[order, _SUM["excluded"]], "counted": counted[order], "eligible": eligible[order],
+        "numerator": figures["numerator"][order], "denominator": figures["denominator"][order],
+        "score_exact": figures["score_exact"][order], "score_display": figures["score_display"][order],
+        "status": pd.Categorical.from_codes(np.where(figures["score_exact"][order] >= 0, 0, 1),
                                             ["ok", "insufficient_data"]),
-        "missed_vote_rate": scores["missed_vote_rate"].to_numpy(dtype="int64"),
-        "averaged": scores["averaged"].to_numpy(dtype=bool)})
-    return table[TALLY_COLUMNS]
+        "missed_vote_rate": figures["missed_vote_rate"][order], "averaged": figures["averaged"][order]})
 
 
-def _finest_sums(rows: _Rows, options: ScoringOptions) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """The sums of _SUMS per person, scope, year, term and crucial flag: one pass over the rows.
-
-    Returns the sums, keyed by codes (``person``, ``scope``, ``year``, ``term``; -1 for no year
-    or term), and what the codes stand for (``people``, ``planks``, ``years``, ``terms``).
-    """
+def _finest_sums(rows: _Rows, options: ScoringOptions) -> _Groups:
+    """The sums of _SUMS per person, scope, year, term and crucial flag: one pass over the rows."""
     roll_calls = rows.roll_calls
     person, people = pd.factorize(rows.v_person)
     term, terms = pd.factorize(rows.v_term)
     year_of_roll_call, years = pd.factorize(roll_calls.year)
-    year = year_of_roll_call[rows.v_roll_call]
-    crucial = roll_calls.crucial[rows.v_roll_call]
-    # The vote's group (person, term, year, crucial), then the row's (that group x scope).
-    vote_key = ((person * (len(terms) + 1) + term + 1) * (len(years) + 1) + year + 1) * 2 + crucial
-    vote_group, vote_keys = pd.factorize(vote_key)
     scope, planks = pd.factorize(rows.plank)
-    group, group_keys = pd.factorize(vote_group[rows.vote] * len(planks) + scope)
-    count = len(group_keys)
+    # Each vote's group (person, term, year, crucial flag); a row's group is its vote's x its scope.
+    vote_key = ((person * (len(terms) + 1) + term + 1) * (len(years) + 1) + year_of_roll_call[rows.v_roll_call] + 1) \
+        * 2 + roll_calls.crucial[rows.v_roll_call]
+    vote_group, vote_keys = pd.factorize(vote_key)
+    group = vote_group[rows.vote] * len(planks) + scope
+    count = len(vote_keys) * len(planks)
+    if count <= len(group):  # few enough to count every combination, used or not
+        occurring = np.arange(count)
+    else:
+        group, occurring = pd.factorize(group)
+        count = len(occurring)
     by_outcome = group * 4 + rows.outcome
-    tallies = np.bincount(by_outcome, minlength=4 * count).reshape(count, 4)
+    counts = np.bincount(by_outcome, minlength=4 * count).reshape(count, 4)
     weights = np.bincount(by_outcome, weights=rows.weight, minlength=4 * count).reshape(count, 4).astype("int64")
-    half = 1 if options.absence_policy == "half_credit" else 0
     missed_vote = np.isin(rows.v_position, _MISSED_VOTE_CODES)[rows.vote]
-    vote_key = vote_keys[group_keys // len(planks)]
-    fine = pd.DataFrame({
-        "person": vote_key // 2 // (len(years) + 1) // (len(terms) + 1),
-        "scope": group_keys % len(planks),
-        "year": vote_key // 2 % (len(years) + 1) - 1,
-        "term": vote_key // 2 // (len(years) + 1) % (len(terms) + 1) - 1,
-        "crucial": (vote_key % 2).astype(bool),
-        "agreeing": tallies[:, _AGREE], "disagreeing": tallies[:, _DISAGREE], "missed": tallies[:, _MISSED],
-        "excluded": tallies[:, _EXCLUDED],
+    half = 1 if options.absence_policy == "half_credit" else 0
+    sums = np.column_stack([
+        counts[:, [_AGREE, _DISAGREE, _MISSED, _EXCLUDED]],
         # Doubled points keep half credit exact in integers: 2w for agreeing, w for a half-credit miss.
-        "num2": 2 * weights[:, _AGREE] + half * weights[:, _MISSED],
-        "den": weights[:, _AGREE] + weights[:, _DISAGREE] + weights[:, _MISSED],
-        "missed_votes": np.bincount(group, weights=missed_vote, minlength=count).astype("int64"),
-        "eligible": tallies.sum(axis=1)})
-    return fine, {"people": np.asarray(people), "planks": np.asarray(planks), "years": np.asarray(years),
-                  "terms": np.asarray(terms)}
+        2 * weights[:, _AGREE] + half * weights[:, _MISSED],
+        weights[:, [_AGREE, _DISAGREE, _MISSED]].sum(axis=1),
+        np.bincount(group, weights=missed_vote, minlength=count).astype("int64"),
+        counts.sum(axis=1)])
+    used = sums[:, _SUM["eligible"]] > 0
+    occurring, sums = occurring[used], sums[used]
+    vote_key = vote_keys[occurring // len(planks)]
+    return _Groups(person=vote_key // 2 // (len(years) + 1) // (len(terms) + 1), scope=occurring % len(planks),
+                   year=vote_key // 2 % (len(years) + 1) - 1, term=vote_key // 2 // (len(years) + 1) % (len(terms) + 1) - 1,
+                   crucial=(vote_key % 2).astype(bool), sums=sums, people=np.asarray(people),
+                   planks=np.asarray(planks), years=np.asarray(years), terms=np.asarray(terms))
 
 
-def _sum_by(rows: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Sum _SUMS per person, scope and window ``key`` (which becomes column ``key``)."""
-    summed = rows.groupby(["person", "scope", key], sort=False)[_SUMS].sum().reset_index()
-    return summed.rename(columns={key: "key"})
+def _pool(groups: _Groups, chosen: np.ndarray, key: np.ndarray) -> tuple[tuple, np.ndarray]:
+    """Sum the chosen groups' sums per person, scope and ``key`` (a code per group, 0 or more).
+
+    Returns ``(person, scope, key, sums)``, one entry per distinct triple, and each chosen
+    group's entry.
+    """
+    scopes, keys = len(groups.planks), int(key.max()) + 1 if len(key) else 1
+    combined = (groups.person[chosen] * scopes + groups.scope[chosen]) * keys + key[chosen]
+    distinct, entry = np.unique(combined, return_inverse=True)
+    sums = np.column_stack([np.bincount(entry, weights=column, minlength=len(distinct))
+                            for column in groups.sums[chosen].T]).astype("int64")
+    return (distinct // keys // scopes, distinct // keys % scopes, distinct % keys, sums), entry
 
 
-def _plank_average(scores: pd.DataFrame, overall: int) -> pd.DataFrame:
+def _plank_average(figures: dict, person, window, crucial_only, is_overall) -> None:
     """Overall = mean of the plank scores with status ok (as stored, to 0.01), same window and flag.
 
-    The numerator becomes the sum of those plank scores and the denominator how many planks: the
-    division shown. ``overall`` is the scope code of the overall scope.
+    Rewrites the overall entries of ``figures``: the numerator becomes the sum of those plank
+    scores and the denominator how many planks (the division shown).
     """
-    keys = ["person", "window", "crucial_only"]
-    is_overall = scores["scope"].to_numpy() == overall
-    planks = scores[~is_overall & (scores["score_exact"].to_numpy() >= 0)]
-    averaged = planks.groupby(keys).agg(sum_cents=("score_exact", "sum"), planks=("score_exact", "size")).reset_index()
-    merged = scores[is_overall].merge(averaged, on=keys, how="left")
-    k = merged["planks"].fillna(0).to_numpy(dtype="int64")
-    total = merged["sum_cents"].fillna(0).to_numpy(dtype="int64")
+    score = figures["score_exact"]
+    key = (person * (int(window.max()) + 1) + window) * 2 + crucial_only
+    counted = ~is_overall & (score >= 0)
+    averaged_key, entry = np.unique(key[counted], return_inverse=True)
+    total_of = np.bincount(entry, weights=score[counted], minlength=len(averaged_key)).astype("int64")
+    planks_of = np.bincount(entry, minlength=len(averaged_key))
+    at = pd.Index(averaged_key).get_indexer(key[is_overall])
+    k, total = np.zeros(len(at), dtype="int64"), np.zeros(len(at), dtype="int64")
+    k[at >= 0], total[at >= 0] = planks_of[at[at >= 0]], total_of[at[at >= 0]]
     safe = np.where(k > 0, k, 1)
-    ok = k > 0
-    merged["score_exact"] = np.where(ok, (2 * total + safe) // (2 * safe), NONE)
-    merged["score_display"] = np.where(ok, (2 * total + 100 * safe) // (200 * safe), NONE)
-    merged["numerator"] = total
-    merged["denominator"] = 100 * k
-    merged["averaged"] = True
-    return pd.concat([merged.drop(columns=["sum_cents", "planks"]), scores[~is_overall]], ignore_index=True)
+    figures["score_exact"][is_overall] = np.where(k > 0, (2 * total + safe) // (2 * safe), NONE)
+    figures["score_display"][is_overall] = np.where(k > 0, (2 * total + 100 * safe) // (200 * safe), NONE)
+    figures["numerator"][is_overall] = total
+    figures["denominator"][is_overall] = 100 * k
+    figures["averaged"][is_overall] = True
 
 
 def _with_decimals(tallies: pd.DataFrame) -> pd.DataFrame:
     """The tallies as published: Decimals to 0.01 and None for what there is none of (SCORE_COLUMNS)."""
-    if tallies.empty:  # every year short of votes, and lifetime then left without any
+    if tallies.empty:
         return _empty_scores()
     scores = tallies.drop(columns=["averaged"])
     for name in ("scope", "window", "status"):
