@@ -235,8 +235,11 @@ def _store_scores(organization_id: int, tallies: pd.DataFrame, options: scoring.
                                                    for values in zip(*[columns[name] for name in names])])
         finally:
             cursor.close()
-    db.session.execute(delete(Score).where(Score.organization_id == organization_id,
-                                           Score.computed_at != computed_at))
+    # Every score just written has its own row: any further row is one this recompute did not make.
+    stored = db.session.scalar(select(func.count()).select_from(Score).where(Score.organization_id == organization_id))
+    if stored > len(tallies):
+        db.session.execute(delete(Score).where(Score.organization_id == organization_id,
+                                               Score.computed_at != computed_at))
 
 
 def _score_values(organization_id: int, tallies: pd.DataFrame, options: scoring.ScoringOptions, dialect,
