@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -50,6 +51,10 @@ SCORE_COLUMNS = ["person_id", "scope", "plank_id", "window", "crucial_only", "ag
                  "score_display", "status", "missed_vote_rate"]
 DETAIL_COLUMNS = ["person_id", "scope", "plank_id", "roll_call_id", "voted_on", "year", "term_id", "crucial",
                   "outcome", "reason", "weight", "points", "pro_position", "position", "raw_label", "plank_ids"]
+TALLY_COLUMNS = ["person_id", "scope", "plank_id", "window", "crucial_only", "agreeing", "disagreeing", "missed",
+                 "excluded", "counted", "eligible", "numerator", "denominator", "score_exact", "score_display",
+                 "status", "missed_vote_rate", "averaged"]
+NONE = -1  # a tally figure that is None in the published scores
 
 
 @dataclass(frozen=True)
@@ -254,12 +259,6 @@ def tally(positions: pd.DataFrame, alignments: pd.DataFrame, eligibility: pd.Dat
     options = options or ScoringOptions()
     rows = _scored_rows(positions, alignments, eligibility, excusals, options)
     return _tallies(rows, options) if rows is not None else pd.DataFrame(columns=TALLY_COLUMNS)
-
-
-TALLY_COLUMNS = ["person_id", "scope", "plank_id", "window", "crucial_only", "agreeing", "disagreeing", "missed",
-                 "excluded", "counted", "eligible", "numerator", "denominator", "score_exact", "score_display",
-                 "status", "missed_vote_rate", "averaged"]
-NONE = -1  # a tally figure that is None in the published scores
 
 
 @dataclass(frozen=True)
@@ -474,7 +473,8 @@ def _seated(roll_calls: _RollCalls, terms: pd.DataFrame) -> tuple[np.ndarray, np
         on_body = on_body[np.argsort(dates[on_body], kind="stable")]
         in_body = np.flatnonzero((term_body == code) & ~np.isnat(start))
         low = np.searchsorted(dates[on_body], start[in_body], side="left")
-        high = np.where(np.isnat(end[in_body]), len(on_body), np.searchsorted(dates[on_body], end[in_body], side="right"))
+        high = np.where(np.isnat(end[in_body]), len(on_body),
+                        np.searchsorted(dates[on_body], end[in_body], side="right"))
         count = np.maximum(high - low, 0)
         offsets = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count) + np.repeat(low, count)
         found_roll_calls.append(on_body[offsets])
@@ -589,7 +589,7 @@ def _tallies(rows: _Rows, options: ScoringOptions) -> pd.DataFrame:
     years = len(groups.years)
     window_names = (["lifetime"] + [f"year:{int(y)}" for y in groups.years]
                     + [f"term:{int(t)}" for t in groups.terms])
-    # One entry per window kind and flag: (person, scope, window code, sums) of its scores.
+    # The scores of each window kind and flag, their key the window's code in window_names.
     parts, flags = [], []
     for crucial_only in (False, True):
         chosen = groups.crucial if crucial_only else np.ones(len(groups.sums), dtype=bool)
@@ -600,21 +600,22 @@ def _tallies(rows: _Rows, options: ScoringOptions) -> pd.DataFrame:
         pooled_for_life = chosen
         if options.lifetime_excludes_insufficient_sessions:
             # Years without enough counted votes (N.A. years) do not enter the lifetime score.
-            counted = yearly[3][:, [_SUM["agreeing"], _SUM["disagreeing"], _SUM["missed"]]].sum(axis=1)
+            counted = yearly.sums[:, [_SUM["agreeing"], _SUM["disagreeing"], _SUM["missed"]]].sum(axis=1)
             pooled_for_life = dated.copy()
             pooled_for_life[dated] = (counted >= options.min_counted_votes)[year_of_group]
         lifetime, _ = _pool(groups, pooled_for_life, np.zeros(len(groups.sums), dtype="int64"))
         parts.append(lifetime)
         if "year" in options.windows:
-            parts.append(yearly[:2] + (yearly[2] + 1, yearly[3]))
+            parts.append(yearly._replace(key=1 + yearly.key))
         if "term" in options.windows and (groups.term[chosen] >= 0).any():
             termed, _ = _pool(groups, chosen & (groups.term >= 0), groups.term)
-            parts.append(termed[:2] + (termed[2] + 1 + years, termed[3]))
+            parts.append(termed._replace(key=1 + years + termed.key))
         flags += [crucial_only] * (len(parts) - len(flags))
-    person, scope, window, sums = (np.concatenate([part[i] for part in parts]) for i in range(4))
+    person, scope, window, sums = (np.concatenate([getattr(part, name) for part in parts])
+                                   for name in _Pooled._fields)
     if not len(person):  # every year short of votes, and lifetime then left without any
         return pd.DataFrame(columns=TALLY_COLUMNS)
-    crucial_only = np.repeat(flags, [len(part[0]) for part in parts]).astype(bool)
+    crucial_only = np.repeat(flags, [len(part.person) for part in parts]).astype(bool)
 
     agreeing, disagreeing, missed = (sums[:, _SUM[name]] for name in ("agreeing", "disagreeing", "missed"))
     counted = agreeing + disagreeing + missed
@@ -627,7 +628,8 @@ def _tallies(rows: _Rows, options: ScoringOptions) -> pd.DataFrame:
                "numerator": 50 * num2, "denominator": 100 * den,  # points and weights, in hundredths
                "averaged": np.zeros(len(sums), dtype=bool)}
     if options.overall_mode == "plank_average":
-        _plank_average(figures, person, window, crucial_only, scope == int(np.flatnonzero(groups.planks == OVERALL)[0]))
+        overall = scope == int(np.flatnonzero(groups.planks == OVERALL)[0])
+        _plank_average(figures, person, window, crucial_only, overall)
     eligible, missed_votes = sums[:, _SUM["eligible"]], sums[:, _SUM["missed_votes"]]
     safe = np.where(eligible > 0, eligible, 1)
     figures["missed_vote_rate"] = np.where(eligible > 0, (20000 * missed_votes + safe) // (2 * safe), NONE)
@@ -662,8 +664,9 @@ def _finest_sums(rows: _Rows, options: ScoringOptions) -> _Groups:
     year_of_roll_call, years = pd.factorize(roll_calls.year)
     scope, planks = pd.factorize(rows.plank)
     # Each vote's group (person, term, year, crucial flag); a row's group is its vote's x its scope.
-    vote_key = ((person * (len(terms) + 1) + term + 1) * (len(years) + 1) + year_of_roll_call[rows.v_roll_call] + 1) \
-        * 2 + roll_calls.crucial[rows.v_roll_call]
+    year = year_of_roll_call[rows.v_roll_call]
+    vote_key = ((person * (len(terms) + 1) + term + 1) * (len(years) + 1) + year + 1) * 2 \
+        + roll_calls.crucial[rows.v_roll_call]
     vote_group, vote_keys = pd.factorize(vote_key)
     group = vote_group[rows.vote] * len(planks) + scope
     count = len(vote_keys) * len(planks)
@@ -687,24 +690,33 @@ def _finest_sums(rows: _Rows, options: ScoringOptions) -> _Groups:
     used = sums[:, _SUM["eligible"]] > 0
     occurring, sums = occurring[used], sums[used]
     vote_key = vote_keys[occurring // len(planks)]
-    return _Groups(person=vote_key // 2 // (len(years) + 1) // (len(terms) + 1), scope=occurring % len(planks),
-                   year=vote_key // 2 % (len(years) + 1) - 1, term=vote_key // 2 // (len(years) + 1) % (len(terms) + 1) - 1,
-                   crucial=(vote_key % 2).astype(bool), sums=sums, people=np.asarray(people),
-                   planks=np.asarray(planks), years=np.asarray(years), terms=np.asarray(terms))
+    person_term, year = np.divmod(vote_key // 2, len(years) + 1)
+    return _Groups(person=person_term // (len(terms) + 1), scope=occurring % len(planks), year=year - 1,
+                   term=person_term % (len(terms) + 1) - 1, crucial=(vote_key % 2).astype(bool), sums=sums,
+                   people=np.asarray(people), planks=np.asarray(planks), years=np.asarray(years),
+                   terms=np.asarray(terms))
 
 
-def _pool(groups: _Groups, chosen: np.ndarray, key: np.ndarray) -> tuple[tuple, np.ndarray]:
+class _Pooled(NamedTuple):
+    """Sums per person, scope and key (codes as in _Groups)."""
+
+    person: np.ndarray
+    scope: np.ndarray
+    key: np.ndarray
+    sums: np.ndarray
+
+
+def _pool(groups: _Groups, chosen: np.ndarray, key: np.ndarray) -> tuple[_Pooled, np.ndarray]:
     """Sum the chosen groups' sums per person, scope and ``key`` (a code per group, 0 or more).
 
-    Returns ``(person, scope, key, sums)``, one entry per distinct triple, and each chosen
-    group's entry.
+    Returns one entry per distinct triple, and each chosen group's entry.
     """
     scopes, keys = len(groups.planks), int(key.max()) + 1 if len(key) else 1
     combined = (groups.person[chosen] * scopes + groups.scope[chosen]) * keys + key[chosen]
     distinct, entry = np.unique(combined, return_inverse=True)
     sums = np.column_stack([np.bincount(entry, weights=column, minlength=len(distinct))
                             for column in groups.sums[chosen].T]).astype("int64")
-    return (distinct // keys // scopes, distinct // keys % scopes, distinct % keys, sums), entry
+    return _Pooled(distinct // keys // scopes, distinct // keys % scopes, distinct % keys, sums), entry
 
 
 def _plank_average(figures: dict, person, window, crucial_only, is_overall) -> None:
@@ -782,7 +794,8 @@ def _details(rows: _Rows, positions: pd.DataFrame, options: ScoringOptions) -> p
         "position": pd.Categorical.from_codes(position, categories=POSITIONS),
         "raw_label": pd.Categorical(labels),
         "plank_ids": [plank_ids[i] for i in voted.tolist()]})
-    return details.sort_values(["person_id", "plank_id", "voted_on", "roll_call_id"], kind="stable").reset_index(drop=True)
+    details = details.sort_values(["person_id", "plank_id", "voted_on", "roll_call_id"], kind="stable")
+    return details.reset_index(drop=True)
 
 
 def _empty_scores() -> pd.DataFrame:
