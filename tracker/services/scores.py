@@ -2,10 +2,12 @@
 export the inputs (alignments, excusals) and the results.
 
 Pages read the stored ``Score`` rows; nothing outside this module computes a score. The formula
-itself is the pure ``tracker.scoring.score``; this module only loads its inputs in bulk and
-writes its outputs in one transaction.
+itself is the pure ``tracker.scoring`` (``score``, and ``tally``: the same scores in whole
+numbers, which a recompute stores); this module only loads its inputs in bulk and writes its
+outputs in one transaction.
 
-``Score.details`` holds the rule set (name and plain words), the numerator and the denominator.
+``Score.details`` holds the numerator and the denominator (as text), the number of eligible roll
+calls and whether an overall score is an average of plank scores.
 The per-vote rows of the "how this was worked out" box come from ``explain(score)``, which runs
 the same pure formula for that one person (recompute keeps scores current whenever an input
 changes, and ``explain`` says ``stale`` if they are not). Storing every vote row of every score
@@ -265,6 +267,7 @@ def _score_values(organization_id: int, tallies: pd.DataFrame, options: scoring.
                                       processed("crucial_only", False)).tolist()
     for name in ("score_exact", "numerator", "denominator", "missed_vote_rate"):
         values[name] = _numeric_values(table.c[name].type, tallies[name].to_numpy(), dialect)
+    # The JSON column's text itself, as its bind processor (json.dumps) would make it.
     values["details"] = _details_texts(tallies)
     return values
 
