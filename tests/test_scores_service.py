@@ -79,6 +79,32 @@ def test_recompute_stores_scores(council):
     assert db.session.scalar(db.select(db.func.count(Score.id))) == first
 
 
+def test_recompute_rewrites_the_scores_it_keeps_and_deletes_the_rest(council):
+    org, ana = council["org"], council["ana"]
+    scores.recompute(org)
+    first_computed_at = stored(ana).computed_at
+    scores.set_options(org, {"windows": ["lifetime"], "absence_policy": "count_against"})
+    assert set(db.session.scalars(db.select(Score.window).distinct())) == {"lifetime"}
+    assert stored(ana).score_exact == Decimal("66.67") and stored(ana).computed_at != first_computed_at
+    assert stored(ana).rule_set.startswith("absence=count_against;")
+    scores.set_options(org, {"windows": ["lifetime", "year", "term"]})
+    assert stored(ana, window="year:2023").counted == 1
+
+
+def test_stored_details_hold_the_division(council):
+    org, ana = council["org"], council["ana"]
+    scores.recompute(org)
+    assert stored(ana).details == {"numerator": "4.00", "denominator": "5.00", "eligible": 5, "averaged_planks": False}
+    scores.set_options(org, {"overall_mode": "plank_average", "absence_policy": "half_credit"})
+    # Plank 1: (3 + 0.5) / 5 = 70.00; plank 2 has one roll call (too few): the average of one plank.
+    averaged = stored(ana)
+    assert (averaged.score_exact, averaged.details) == (
+        Decimal("70.00"), {"numerator": "70.00", "denominator": "1.00", "eligible": 5, "averaged_planks": True})
+    if db.engine.dialect.name == "sqlite":  # stored as the text json.dumps makes
+        raw = db.session.execute(db.text("SELECT details FROM score WHERE id = :id"), {"id": averaged.id}).scalar()
+        assert raw == json.dumps(averaged.details)
+
+
 def test_explain_lists_each_vote_and_the_division(council):
     org, ana = council["org"], council["ana"]
     scores.recompute(org)

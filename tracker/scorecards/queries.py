@@ -260,8 +260,8 @@ def official_page(org, person) -> dict:
 
 
 # The scoring core's explain() works the per-vote rows out again for one person (pandas: tens of
-# milliseconds). A stored score never changes: every recompute replaces the rows with new ones
-# (new computed_at), so its explanation can be kept per process under that identity.
+# milliseconds). A stored score changes only when a recompute rewrites its row, always with a new
+# computed_at, so its explanation can be kept per process under that identity.
 _explanations: "OrderedDict[tuple, dict]" = OrderedDict()
 _EXPLANATIONS_KEPT = 256
 

@@ -2,10 +2,12 @@
 export the inputs (alignments, excusals) and the results.
 
 Pages read the stored ``Score`` rows; nothing outside this module computes a score. The formula
-itself is the pure ``tracker.scoring.score``; this module only loads its inputs in bulk and
-writes its outputs in one transaction.
+itself is the pure ``tracker.scoring`` (``score``, and ``tally``: the same scores in whole
+numbers, which a recompute stores); this module only loads its inputs in bulk and writes its
+outputs in one transaction.
 
-``Score.details`` holds the rule set (name and plain words), the numerator and the denominator.
+``Score.details`` holds the numerator and the denominator (as text), the number of eligible roll
+calls and whether an overall score is an average of plank scores.
 The per-vote rows of the "how this was worked out" box come from ``explain(score)``, which runs
 the same pure formula for that one person (recompute keeps scores current whenever an input
 changes, and ``explain`` says ``stale`` if they are not). Storing every vote row of every score
@@ -21,10 +23,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import delete, func, insert, literal, select
+from sqlalchemy import BigInteger, String, case, cast, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from imports import Batch, RowError
+from imports.vote_options import POSITIONS
 from tracker import scoring
 from tracker.extensions import db
 from tracker.models import (Alignment, Excusal, Organization, Person, PersonIdentifier, Plank, ProgramVersion,
@@ -93,7 +98,9 @@ def set_options(organization: Organization, changes: dict, actor=None, *, recomp
 def load_inputs(organization_id: int, person_id: int | None = None) -> dict[str, pd.DataFrame]:
     """The scoring inputs of one organization (or of one person in it) as DataFrames, one query each.
 
-    Only approved alignments, and only positions on roll calls that have one, are loaded.
+    Only approved alignments, and only positions on roll calls that have one, are loaded. For
+    the whole organization the positions come without raw labels (only explanations show them)
+    and with ``position`` as a categorical of ``POSITIONS``.
     """
     aligned = (select(Alignment.roll_call_id, Alignment.plank_id, Alignment.pro_position, Alignment.weight,
                       func.coalesce(Alignment.crucial, RollCall.crucial_override).label("crucial"),
@@ -105,26 +112,26 @@ def load_inputs(organization_id: int, person_id: int | None = None) -> dict[str,
                          .where(Alignment.organization_id == organization_id, Alignment.status == "approved"))
     # Filtering on the organization's roll calls is enough (a roll call belongs to one organization);
     # filtering positions by organization_id too makes SQLite scan every position of the organization.
-    # The raw label is only shown in explanations; a full recompute does not read it.
-    label = VotePosition.raw_label if person_id is not None else literal("").label("raw_label")
-    positions = (select(VotePosition.roll_call_id, VotePosition.person_id, VotePosition.position, label)
-                 .where(VotePosition.roll_call_id.in_(scored_roll_calls), VotePosition.person_id.is_not(None)))
+    voted = [VotePosition.roll_call_id.in_(scored_roll_calls), VotePosition.person_id.is_not(None)]
     terms = (select(Term.id.label("term_id"), Term.person_id, Term.body_id, Term.start_on, Term.end_on)
              .where(Term.organization_id == organization_id))
     excusals = select(Excusal.roll_call_id, Excusal.person_id).where(Excusal.organization_id == organization_id)
     if person_id is not None:
-        positions = positions.where(VotePosition.person_id == person_id)
+        positions = _frame(select(VotePosition.roll_call_id, VotePosition.person_id, VotePosition.position,
+                                  VotePosition.raw_label).where(*voted, VotePosition.person_id == person_id))
         terms = terms.where(Term.person_id == person_id)
         excusals = excusals.where(Excusal.person_id == person_id)
-    return {name: _frame(statement) for name, statement in
-            (("alignments", aligned), ("positions", positions), ("terms", terms), ("excusals", excusals))}
+    else:
+        positions = _coded_positions(voted)
+    return {"alignments": _frame(aligned), "positions": positions, "terms": _frame(terms),
+            "excusals": _frame(excusals)}
 
 
-def _frame(statement) -> pd.DataFrame:
-    """Run a select and build a DataFrame from plain tuples (no Row objects: a million rows load in a second)."""
+def _rows(statement) -> list[tuple]:
+    """Run a select through the DB-API cursor: plain tuples, no Row objects."""
     connection = db.session.connection()
-    compiled = statement.compile(dialect=connection.dialect)
-    columns = [column.key for column in statement.selected_columns]
+    # Expanded in place: parameters SQLAlchemy renders only at execution (e.g. a separator).
+    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     cursor = connection.connection.driver_connection.cursor()
     try:
         if compiled.positiontup is not None:  # qmark/format styles (SQLite, psycopg "format")
@@ -132,10 +139,44 @@ def _frame(statement) -> pd.DataFrame:
         else:
             params = compiled.params
         cursor.execute(str(compiled), params)
-        rows = cursor.fetchall()
+        return cursor.fetchall()
     finally:
         cursor.close()
+
+
+def _frame(statement) -> pd.DataFrame:
+    """Run a select and build a DataFrame from plain tuples (a million rows load in a second)."""
+    columns = [column.key for column in statement.selected_columns]
+    rows = _rows(statement)
     return pd.DataFrame.from_records(rows, columns=columns, coerce_float=False) if rows else pd.DataFrame(columns=columns)
+
+
+# A vote travels as one number, person_id x 16 + its position's index in POSITIONS.
+_CODE_SPAN = 16
+assert len(POSITIONS) < _CODE_SPAN
+
+
+def _coded_positions(voted: list) -> pd.DataFrame:
+    """``roll_call_id, person_id, position`` of the votes matching ``voted``, ``position`` a
+    categorical of POSITIONS.
+
+    The database packs each vote into one number and joins a roll call's numbers into one text:
+    a few thousand rows instead of half a million tuples, and numpy parses the numbers at once.
+    """
+    code = case({name: index for index, name in enumerate(POSITIONS)}, value=VotePosition.position,
+                else_=_CODE_SPAN - 1)
+    packed = cast(cast(VotePosition.person_id, BigInteger) * _CODE_SPAN + code, String)
+    rows = _rows(select(VotePosition.roll_call_id, func.count(), func.aggregate_strings(packed, ","))
+                 .where(*voted).group_by(VotePosition.roll_call_id))
+    if not rows:
+        return pd.DataFrame({"roll_call_id": [], "person_id": [], "position": pd.Categorical([], categories=POSITIONS)})
+    roll_call_ids = np.array([row[0] for row in rows], dtype="int64")
+    votes = np.array([row[1] for row in rows], dtype="int64")
+    numbers = np.fromstring(",".join(row[2] for row in rows), dtype="int64", sep=",")
+    codes = numbers % _CODE_SPAN
+    return pd.DataFrame({"roll_call_id": np.repeat(roll_call_ids, votes), "person_id": numbers // _CODE_SPAN,
+                         "position": pd.Categorical.from_codes(np.where(codes < len(POSITIONS), codes, -1),
+                                                               categories=POSITIONS)})
 
 
 def recompute(organization: Organization) -> dict:
@@ -147,85 +188,121 @@ def recompute(organization: Organization) -> dict:
     started = time.perf_counter()
     options = get_options(organization)
     inputs = load_inputs(organization.id)
-    scores, _ = scoring.score(inputs["positions"], inputs["alignments"],
-                              inputs["terms"] if not inputs["terms"].empty else None,
-                              inputs["excusals"], options, with_details=False)
-    rule_set = options.rule_set_name()
-    db.session.execute(delete(Score).where(Score.organization_id == organization.id))
-    if len(scores):
-        _bulk_insert_scores(_score_columns(organization.id, scores, options))
+    tallies = scoring.tally(inputs["positions"], inputs["alignments"],
+                            inputs["terms"] if not inputs["terms"].empty else None, inputs["excusals"], options)
+    _store_scores(organization.id, tallies, options)
     db.session.commit()
-    return {"scores": len(scores), "people": int(scores["person_id"].nunique()) if len(scores) else 0,
+    return {"scores": len(tallies), "people": int(tallies["person_id"].nunique()) if len(tallies) else 0,
             "roll_calls": int(inputs["alignments"]["roll_call_id"].nunique()) if len(inputs["alignments"]) else 0,
-            "positions": len(inputs["positions"]), "rule_set": rule_set,
+            "positions": len(inputs["positions"]), "rule_set": options.rule_set_name(),
             "seconds": round(time.perf_counter() - started, 3)}
 
 
 _SCORE_INSERT_COLUMNS = ["organization_id", "person_id", "scope", "plank_id", "window", "crucial_only", "score_exact",
                          "score_display", "status", "agreeing", "disagreeing", "missed", "excluded", "counted",
                          "numerator", "denominator", "missed_vote_rate", "rule_set", "details", "computed_at"]
+_SCORE_KEY = ["person_id", "scope", "window", "crucial_only"]
+# Rewritten when a score's row exists: all but its key and what the key fixes (the person's
+# organization, the plank its scope names). Setting an indexed or foreign-key column would cost
+# an index update or a lookup per row for nothing.
+_SCORE_REWRITTEN = [name for name in _SCORE_INSERT_COLUMNS if name not in _SCORE_KEY + ["organization_id", "plank_id"]]
+_UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
-def _score_columns(organization_id: int, scores: pd.DataFrame, options) -> dict[str, list]:
-    """The Score table's columns as lists (one entry per score), ready for one bulk insert."""
-    count = len(scores)
-    rule_set = options.rule_set_name()
-    averaged = options.overall_mode == "plank_average"
-    plank_ids = [int(p) or None for p in scores["plank_id"].tolist()]
-    numerators, denominators = scores["numerator"].tolist(), scores["denominator"].tolist()
-    eligible = scores["eligible"].tolist()
-    columns = {
-        "organization_id": [organization_id] * count, "person_id": scores["person_id"].astype("int64").tolist(),
-        "scope": scores["scope"].astype(str).tolist(), "plank_id": plank_ids, "window": scores["window"].tolist(),
-        "crucial_only": scores["crucial_only"].astype(bool).tolist(), "score_exact": scores["score_exact"].tolist(),
-        "score_display": [None if d is None or d != d else int(d) for d in scores["score_display"].tolist()],
-        "status": scores["status"].tolist(), "numerator": numerators, "denominator": denominators,
-        "missed_vote_rate": scores["missed_vote_rate"].tolist(), "rule_set": [rule_set] * count,
-        "details": [{"numerator": _text(n), "denominator": _text(d), "eligible": e,
-                     "averaged_planks": averaged and p is None}
-                    for n, d, e, p in zip(numerators, denominators, eligible, plank_ids)],
-        "computed_at": [utcnow()] * count,
-    }
-    for name in ("agreeing", "disagreeing", "missed", "excluded", "counted"):
-        columns[name] = scores[name].astype("int64").tolist()
-    return columns
+def _store_scores(organization_id: int, tallies: pd.DataFrame, options: scoring.ScoringOptions) -> None:
+    """Write every score over the stored row with the same key (or as a new row), then delete the
+    organization's scores this recompute did not write (their computed_at is older).
 
-
-def _bulk_insert_scores(columns: dict[str, list]) -> None:
-    """One executemany of the Score rows, each value passed through its column type's bind processor.
-
-    Going through the DB-API cursor with the statement SQLAlchemy compiles skips per-row
-    parameter handling that would otherwise cost more than the scoring itself at national scale.
+    Rewriting rows in place costs SQLite about half of deleting them all and inserting them again
+    (no index entry moves). One executemany through the DB-API cursor with the statement
+    SQLAlchemy compiles: its per-row parameter handling would cost more than the scoring at
+    national scale, so the values are made here, column by column, as the column types bind them.
     """
     connection = db.session.connection()
     dialect = connection.dialect
+    computed_at = utcnow()
+    if len(tallies):
+        columns = _score_values(organization_id, tallies, options, dialect, computed_at)
+        statement = _UPSERTS[dialect.name](Score.__table__)
+        statement = statement.on_conflict_do_update(
+            index_elements=_SCORE_KEY, set_={name: statement.excluded[name] for name in _SCORE_REWRITTEN})
+        compiled = statement.compile(dialect=dialect, column_keys=_SCORE_INSERT_COLUMNS)
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            if compiled.positiontup is not None:
+                cursor.executemany(str(compiled), list(zip(*[columns[name] for name in compiled.positiontup])))
+            else:  # named parameters (psycopg): the bind names are the column names
+                names = list(compiled.binds)
+                cursor.executemany(str(compiled), [dict(zip(names, values))
+                                                   for values in zip(*[columns[name] for name in names])])
+        finally:
+            cursor.close()
+    # Every score just written has its own row: any further row is one this recompute did not make.
+    stored = db.session.scalar(select(func.count()).select_from(Score).where(Score.organization_id == organization_id))
+    if stored > len(tallies):
+        db.session.execute(delete(Score).where(Score.organization_id == organization_id,
+                                               Score.computed_at != computed_at))
+
+
+def _score_values(organization_id: int, tallies: pd.DataFrame, options: scoring.ScoringOptions, dialect,
+                  computed_at) -> dict:
+    """The Score columns as lists of values to bind, one per score (see scoring.tally for the figures)."""
     table = Score.__table__
-    compiled = insert(table).compile(dialect=dialect, column_keys=_SCORE_INSERT_COLUMNS)
-    processed = {}
-    for name in _SCORE_INSERT_COLUMNS:
+    count = len(tallies)
+
+    def processed(name, value):
         processor = table.c[name].type._cached_bind_processor(dialect)
-        values = columns[name]
-        if processor is None:
-            processed[name] = values
-        elif name in ("organization_id", "rule_set", "computed_at"):  # one value for every row
-            processed[name] = [processor(values[0])] * len(values) if values else []
-        else:
-            processed[name] = [None if v is None else processor(v) for v in values]
-    cursor = connection.connection.driver_connection.cursor()
-    try:
-        if compiled.positiontup is not None:
-            order = compiled.positiontup
-            cursor.executemany(str(compiled), list(zip(*[processed[name] for name in order])))
-        else:  # named parameters (psycopg): the bind names are the column names
-            names = list(compiled.binds)
-            cursor.executemany(str(compiled), [dict(zip(names, values))
-                                               for values in zip(*[processed[name] for name in names])])
-    finally:
-        cursor.close()
+        return processor(value) if processor else value
+
+    values = {name: tallies[name].to_numpy(dtype="int64").tolist()
+              for name in ("person_id", "agreeing", "disagreeing", "missed", "excluded", "counted")}
+    values.update({name: [processed(name, value)] * count for name, value in
+                   (("organization_id", organization_id), ("rule_set", options.rule_set_name()),
+                    ("computed_at", computed_at))})
+    values.update({name: tallies[name].astype(object).tolist() for name in ("scope", "window", "status")})
+    plank, display = tallies["plank_id"].to_numpy(), tallies["score_display"].to_numpy()
+    values["plank_id"] = np.where(plank == scoring.OVERALL, None, plank).tolist()
+    values["score_display"] = np.where(display == scoring.NONE, None, display).tolist()
+    values["crucial_only"] = np.where(tallies["crucial_only"].to_numpy(), processed("crucial_only", True),
+                                      processed("crucial_only", False)).tolist()
+    for name in ("score_exact", "numerator", "denominator", "missed_vote_rate"):
+        values[name] = _numeric_values(table.c[name].type, tallies[name].to_numpy(), dialect)
+    # The JSON column's text itself, as its bind processor (json.dumps) would make it.
+    values["details"] = _details_texts(tallies)
+    return values
 
 
-def _text(value) -> str | None:
-    return None if value is None else format(value, "f")
+def _numeric_values(numeric, hundredths: np.ndarray, dialect) -> list:
+    """A Numeric(..., 2) column's values from hundredths (NONE: NULL), as the type binds them.
+
+    A driver with decimals gets Decimals. Otherwise SQLAlchemy binds float(Decimal), the double
+    nearest the exact value, which hundredths / 100 also is (both correctly rounded), without a
+    Decimal per value.
+    """
+    if numeric._cached_bind_processor(dialect) is None:
+        return [None if h == scoring.NONE else Decimal(h).scaleb(-2) for h in hundredths.tolist()]
+    floats = (hundredths / 100).astype(object)
+    floats[hundredths == scoring.NONE] = None
+    return floats.tolist()
+
+
+def _details_texts(tallies: pd.DataFrame) -> list[str]:
+    """Each score's ``details`` as stored: the text ``json.dumps`` makes of
+    ``{"numerator": "3.50", "denominator": "8.00", "eligible": 12, "averaged_planks": false}``
+    (numerator and denominator as their Decimal text), built from one text per distinct figure.
+    """
+    def texts(values: np.ndarray, make) -> list[str]:
+        distinct, index = np.unique(values, return_inverse=True)
+        return np.array([make(value) for value in distinct.tolist()], dtype=object)[index].tolist()
+
+    def decimal_text(hundredths: int) -> str:
+        return f"{hundredths // 100}.{hundredths % 100:02d}"
+
+    numerators = texts(tallies["numerator"].to_numpy(), lambda n: f'{{"numerator": "{decimal_text(n)}", ')
+    denominators = texts(tallies["denominator"].to_numpy(), lambda d: f'"denominator": "{decimal_text(d)}", ')
+    rest = texts(2 * tallies["eligible"].to_numpy() + tallies["averaged"].to_numpy(),
+                 lambda e: f'"eligible": {e // 2}, "averaged_planks": {"true" if e % 2 else "false"}}}')
+    return [n + d + r for n, d, r in zip(numerators, denominators, rest)]
 
 
 # ---------------------------------------------------------------------------------------------
