@@ -46,11 +46,15 @@ def header_of(head: bytes) -> list[str]:
 
 
 def read_chunks(path: Path, required: tuple[str, ...], aliases: dict[str, str] | None = None,
-                chunk_bytes: int = CHUNK_BYTES) -> Iterator[tuple[pd.DataFrame, float, list[RowError]]]:
+                chunk_bytes: int = CHUNK_BYTES, dictionary_text: bool = False
+                ) -> Iterator[tuple[pd.DataFrame, float, list[RowError]]]:
     """Yield (chunk, fraction of the file read, malformed rows) with every value as text and a
     ``line`` column (the CSV line number, header = line 1). Rows with the wrong number of fields
     come back as RowErrors with their line. FormatError for an empty file, a wrong encoding or a
-    missing required column. Read by pyarrow's streaming CSV reader, a block at a time."""
+    missing required column. Read by pyarrow's streaming CSV reader, a block at a time.
+
+    ``dictionary_text``: every column comes categorical (each distinct text once, rows as integer
+    codes), for files whose values repeat from row to row (a vote file: members, dates, labels)."""
     path = Path(path)
     size = path.stat().st_size
     with open(path, "rb") as handle:
@@ -75,10 +79,11 @@ def read_chunks(path: Path, required: tuple[str, ...], aliases: dict[str, str] |
         return "skip"
 
     raw_names = next(csv.reader(io.StringIO(head.decode("utf-8-sig", errors="replace").splitlines()[0])))
+    text_type = pa.dictionary(pa.int32(), pa.string()) if dictionary_text else pa.string()
     options = dict(
         read_options=pacsv.ReadOptions(block_size=min(chunk_bytes, READ_BLOCK_BYTES), use_threads=False),
         parse_options=pacsv.ParseOptions(invalid_row_handler=bad_row, newlines_in_values=False),
-        convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in raw_names},
+        convert_options=pacsv.ConvertOptions(column_types={name: text_type for name in raw_names},
                                              strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
     try:
