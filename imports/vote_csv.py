@@ -72,7 +72,7 @@ class VoteCsvParser(Parser):
             errors += row_errors(chunk, bad_date, "date", "date is not YYYY-MM-DD", raw_columns)
             chunk, voted_on = chunk.loc[~bad_date], voted_on.loc[~bad_date]
         if "person_id" in chunk:
-            codes, uniques = pd.factorize(chunk["person_id"], use_na_sentinel=False)
+            codes, uniques = _distinct(chunk["person_id"])
             bad_id = np.array([_person_id(u) is None for u in uniques], dtype=bool)[codes]
             if bad_id.any():
                 errors += row_errors(chunk, bad_id, "person_id", "person_id must be scheme:id, e.g. bioguide:A000370", raw_columns)
@@ -91,8 +91,8 @@ class VoteCsvParser(Parser):
             "roll_call_source_id": source_id,
             "voter_key": _each_combination(_voter_key, given_keys, person_ids, names),
             "voter_name": names,
-            "voter_scheme": _each_distinct(person_ids, lambda text: _person_id(text)[0]),
-            "voter_id": _each_distinct(person_ids, lambda text: _person_id(text)[1]),
+            "voter_scheme": _each_distinct(person_ids, lambda text: (_person_id(text) or _NO_ID)[0]),
+            "voter_id": _each_distinct(person_ids, lambda text: (_person_id(text) or _NO_ID)[1]),
             "raw_label": labels, "position": _each_distinct(labels, canonical_position),
             **{column: chunk[column] if column in chunk else blank_text for column in ("party", "state", "district")},
             "line": lines,
@@ -128,6 +128,9 @@ class VoteCsvParser(Parser):
                      read=read, progress=progress, notes=notes)
 
 
+_NO_ID = ("", "")  # also what the malformed ids left among a column's categories map to: no row has them
+
+
 def _voter_key(given: str, person_id: str, name: str) -> str:
     """How the source knows the voter: the key given (an export read back), else the person_id
     (scheme:id), else "name:" and the normalized name."""
@@ -156,9 +159,19 @@ def _categorical(codes: np.ndarray, results: list, index: pd.Index) -> pd.Series
                      index=index)
 
 
+def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each row, the distinct values): a categorical's own codes, else factorized."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        if len(codes) == 0 or codes.min() >= 0:  # no missing values
+            return codes, np.asarray(values.cat.categories, dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def _each_distinct(values: pd.Series, function) -> pd.Series:
     """``function`` applied to each distinct value once, mapped back onto every row (categorical)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    codes, uniques = _distinct(values)
     return _categorical(codes, [function(u) for u in uniques], values.index)
 
 
@@ -167,8 +180,8 @@ def _each_combination(function, *columns: pd.Series) -> pd.Series:
     combination = np.zeros(len(columns[0]), dtype=np.int64)
     levels = []
     for column in columns:
-        codes, uniques = pd.factorize(column, use_na_sentinel=False)
-        levels.append((codes, np.asarray(uniques, dtype=object)))
+        codes, uniques = _distinct(column)
+        levels.append((codes, uniques))
         # Renumbered after each column, so the combined code never outgrows the number of rows.
         combination, _ = pd.factorize(combination * len(uniques) + codes)
     _, first = np.unique(combination, return_index=True)
