@@ -55,13 +55,16 @@ def _text(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def _categories(values: pd.Series, order: np.ndarray, width: int | None = None) -> pd.Categorical:
-    """``values`` taken in ``order`` as text ("" when missing, at most ``width`` characters), each
-    distinct text converted once."""
+def _text_codes(values: pd.Series, width: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each row, the distinct texts): "" when missing, at most ``width`` characters, each
+    distinct value converted once."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    texts = [_text(u)[:width] for u in uniques]
-    text_codes, distinct = pd.factorize(np.array(texts, dtype=object))  # cutting may make two alike
-    return pd.Categorical.from_codes(text_codes[codes[order]], categories=pd.Index(distinct, dtype=object), validate=False)
+    text_codes, texts = pd.factorize(np.array([_text(u)[:width] for u in uniques], dtype=object))  # cut: two may meet
+    return text_codes[codes], np.asarray(texts, dtype=object)
+
+
+def _categories(codes: np.ndarray, texts: np.ndarray) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object), validate=False)
 
 
 def _python_values(column: pd.Series) -> list:
@@ -97,11 +100,10 @@ class VoteLoader:
             return 0, 0
         # Vectorized on integer codes: a batch holds tens of thousands of rows but only a few
         # hundred distinct voters, a handful of labels and roll calls.
-        source_codes, source_ids = pd.factorize(positions["roll_call_source_id"])
-        roll_call_of = np.array([known[str(s)][0] if str(s) in known else -1 for s in source_ids], dtype=np.int64)
-        body_of = np.array([known[str(s)][1] if str(s) in known else -1 for s in source_ids], dtype=np.int64)
-        day_of = pd.to_datetime(pd.Series([known[str(s)][2] if str(s) in known else None for s in source_ids],
-                                          dtype=object)).to_numpy()
+        source_codes, source_ids = _text_codes(positions["roll_call_source_id"])
+        described = [known.get(source_id, (-1, -1, None)) for source_id in source_ids]  # -1: not in the file
+        roll_call_of, body_of = (np.array([d[i] for d in described], dtype=np.int64) for i in (0, 1))
+        day_of = pd.to_datetime(pd.Series([d[2] for d in described], dtype=object)).to_numpy()
         orphan = roll_call_of[source_codes] < 0
         if orphan.any():
             for line, source_id in positions.loc[orphan, ["line", "roll_call_source_id"]].itertuples(index=False, name=None):
@@ -110,8 +112,7 @@ class VoteLoader:
             if positions.empty:
                 return 0, 0
         roll_call_ids = roll_call_of[source_codes]
-        key_codes, keys = pd.factorize(positions["voter_key"])
-        keys = np.asarray(keys, dtype=object)
+        key_codes, keys = _text_codes(positions["voter_key"])
         pairs = roll_call_ids * len(keys) + key_codes  # (roll call, voter) as one integer
 
         keep = np.ones(len(positions), dtype=bool)
@@ -136,11 +137,11 @@ class VoteLoader:
             stored = self._existing_position_keys(earlier)
             if stored:
                 candidates = np.flatnonzero(keep & np.isin(roll_call_ids, earlier))
-                found = np.fromiter(((r, k) in stored for r, k in zip(roll_call_ids[candidates].tolist(),
-                                                                      keys[key_codes[candidates]].tolist())),
-                                    dtype=bool, count=len(candidates))
-                duplicates += int(found.sum())
-                keep[candidates[found]] = False
+                already = np.fromiter(((r, k) in stored for r, k in zip(roll_call_ids[candidates].tolist(),
+                                                                        keys[key_codes[candidates]].tolist())),
+                                      dtype=bool, count=len(candidates))
+                duplicates += int(already.sum())
+                keep[candidates[already]] = False
         if not keep.any():
             return 0, duplicates
         if not keep.all():
@@ -154,10 +155,11 @@ class VoteLoader:
         records = pd.DataFrame({
             "roll_call_id": roll_call_ids[order],
             "person_id": pd.array(person_ids[order], dtype="Int64"),
-            "voter_key": pd.Categorical.from_codes(key_codes[order], categories=pd.Index(keys, dtype=object), validate=False),
-            "voter_name": _categories(positions["voter_name"], order, width=200),
-            "raw_label": _categories(positions["raw_label"], order, width=200),
-            "position": _categories(positions["position"], order),
+            "voter_key": _categories(key_codes[order], keys),
+            **{column: _categories(codes[order], texts) for column, (codes, texts) in (
+                ("voter_name", _text_codes(positions["voter_name"], width=200)),
+                ("raw_label", _text_codes(positions["raw_label"], width=200)),
+                ("position", _text_codes(positions["position"])))},
             "source_line": pd.array(positions["line"].to_numpy()[order], dtype="Int64"),
         })
         self._insert_positions(records)
@@ -229,7 +231,7 @@ class VoteLoader:
         voter_codes, _ = pd.factorize(body_ids * len(keys) + key_codes)
         _, first = np.unique(voter_codes, return_index=True)
         spans = pd.Series(days).groupby(voter_codes).agg(["min", "max"])
-        names, schemes, values = (positions[c].to_numpy(dtype=object)[first] if c in positions else [None] * len(first)
+        names, schemes, values = (positions[c].iloc[first].to_numpy(dtype=object) if c in positions else [None] * len(first)
                                   for c in ("voter_name", "voter_scheme", "voter_id"))
         voters = [Voter(int(b), k, _text(n) or k, f.date(), l.date(), _text(s), _text(v))
                   for b, k, n, f, l, s, v in zip(body_ids[first].tolist(), keys[key_codes[first]].tolist(), names,
