@@ -7,7 +7,8 @@ imports/base.py) inside the import's one transaction:
   is, its rows count as duplicates, and only voters it lacked are added;
 - voters are matched to people (tracker/services/people.py); the unmatched wait in the review queue
   with their positions stored (person empty): nothing is dropped;
-- writes are bulk inserts in chunks, and existing keys are looked up once per batch.
+- positions are bulk inserted in primary-key order (COPY on PostgreSQL); stored positions are
+  looked up once per batch, only on the roll calls that existed before it.
 """
 from __future__ import annotations
 
