@@ -137,7 +137,7 @@ def generate(app) -> dict:
         _bulk(connection, Alignment.__table__, ["organization_id", "roll_call_id", "plank_id", "pro_position", "weight",
                                                 "rationale", "status"], al_rows)
         db.session.commit()
-        aligned_positions = db.session.execute(db.select(db.func.count(VotePosition.id)).where(
+        aligned_positions = db.session.execute(db.select(db.func.count()).select_from(VotePosition).where(
             VotePosition.roll_call_id.in_(db.select(Alignment.roll_call_id)))).scalar()
         return {"organization_id": org.id, "positions": positions, "roll_calls": count,
                 "alignments": len(al_rows), "officials": len(people), "aligned_positions": aligned_positions}

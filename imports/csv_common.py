@@ -4,16 +4,19 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import queue
+import threading
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from imports.base import FormatError, RowError
 
-CHUNK_BYTES = 8 << 20  # about 65,000 rows of a typical vote CSV
+CHUNK_BYTES = 8 << 20  # of the file: about 65,000 rows of a typical vote CSV
 # pyarrow reads up to 32 blocks ahead in a background thread: small blocks, regrouped into
 # CHUNK_BYTES chunks, keep that read-ahead near 32 MB instead of the whole file.
 READ_BLOCK_BYTES = 1 << 20
@@ -46,18 +49,26 @@ def header_of(head: bytes) -> list[str]:
 
 
 def read_chunks(path: Path, required: tuple[str, ...], aliases: dict[str, str] | None = None,
-                chunk_bytes: int = CHUNK_BYTES) -> Iterator[tuple[pd.DataFrame, float, list[RowError]]]:
+                chunk_bytes: int = CHUNK_BYTES, dictionary_text: bool = False
+                ) -> Iterator[tuple[pd.DataFrame, float, list[RowError]]]:
     """Yield (chunk, fraction of the file read, malformed rows) with every value as text and a
     ``line`` column (the CSV line number, header = line 1). Rows with the wrong number of fields
     come back as RowErrors with their line. FormatError for an empty file, a wrong encoding or a
-    missing required column. Read by pyarrow's streaming CSV reader, a block at a time."""
+    missing required column. Read by pyarrow's streaming CSV reader, a block at a time.
+
+    ``chunk_bytes``: how much of the file one chunk covers. ``dictionary_text``: every column comes
+    categorical (each distinct text once, rows as integer codes), for files whose values repeat from
+    row to row (a vote file: members, dates, labels)."""
     path = Path(path)
     size = path.stat().st_size
     with open(path, "rb") as handle:
         head = handle.read(4096)
     if size == 0 or not head.strip():
         raise FormatError(path, "the file is empty")
-    check_utf8(path)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head)  # the header; pyarrow checks the rest
+    except UnicodeDecodeError:
+        check_utf8(path)
     header = header_of(head)
     if aliases:
         renamed = [aliases[c] if c in aliases and aliases[c] not in header else c for c in header]
@@ -75,14 +86,15 @@ def read_chunks(path: Path, required: tuple[str, ...], aliases: dict[str, str] |
         return "skip"
 
     raw_names = next(csv.reader(io.StringIO(head.decode("utf-8-sig", errors="replace").splitlines()[0])))
+    text_type = pa.dictionary(pa.int32(), pa.string()) if dictionary_text else pa.string()
+    block_size = min(chunk_bytes, READ_BLOCK_BYTES)
     options = dict(
-        read_options=pacsv.ReadOptions(block_size=min(chunk_bytes, READ_BLOCK_BYTES), use_threads=False),
+        read_options=pacsv.ReadOptions(block_size=block_size, use_threads=False),
         parse_options=pacsv.ParseOptions(invalid_row_handler=bad_row, newlines_in_values=False),
-        convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in raw_names},
+        convert_options=pacsv.ConvertOptions(column_types={name: text_type for name in raw_names},
                                              strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
     try:
-        reader = pacsv.open_csv(path, **options)
         line = 2
         consumed = 0
         rows_seen = 0
@@ -94,14 +106,18 @@ def read_chunks(path: Path, required: tuple[str, ...], aliases: dict[str, str] |
             table = pa.Table.from_batches([b for b, _ in group]) if len(group) > 1 else group[0][0]
             chunk = table.to_pandas()
             chunk.columns = renamed
-            numbers = [n for _, lines in group for n in lines] if len(group) > 1 else group[0][1]
-            chunk["line"] = numbers
+            chunk["line"] = np.concatenate([np.asarray(lines, dtype=np.int64) for _, lines in group])
             return chunk
 
-        for record_batch in reader:
-            rows = record_batch.num_rows + len(malformed)
+        # Decoded up to a whole chunk ahead: the next chunk is ready when the caller is done with this one.
+        blocks = _decoded_ahead(pacsv.open_csv(path, **options), malformed, depth=max(1, chunk_bytes // block_size))
+        for record_batch, block_errors in blocks:
+            if record_batch is None:
+                group_errors += block_errors
+                continue
+            rows = record_batch.num_rows + len(block_errors)
             # Line numbers assume one line per record; skipped malformed rows keep their own numbers.
-            skipped = sorted(e.line for e in malformed)
+            skipped = sorted(e.line for e in block_errors)
             if skipped:
                 numbers, candidate, index = [], line, 0
                 for _ in range(record_batch.num_rows):
@@ -114,25 +130,71 @@ def read_chunks(path: Path, required: tuple[str, ...], aliases: dict[str, str] |
                 numbers = range(line, line + record_batch.num_rows)
             line += rows
             rows_seen += rows
-            consumed += record_batch.nbytes
+            consumed = min(size, consumed + block_size)  # each record batch is one block of the file
             group.append((record_batch, numbers))
-            group_errors += malformed
-            malformed[:] = []
-            group_bytes += record_batch.nbytes
+            group_errors += block_errors
+            group_bytes += block_size
             if group_bytes >= chunk_bytes:
                 yield flush(), min(0.99, consumed / size) if size else 1.0, group_errors
                 group, group_errors, group_bytes = [], [], 0
         if group:
             yield flush(), min(0.99, consumed / size) if size else 1.0, group_errors
-        elif malformed or group_errors:
+        elif group_errors:
             # Only malformed rows in the last block: report them with an empty chunk.
             empty = pd.DataFrame({name: pd.Series(dtype=object) for name in renamed})
             empty["line"] = pd.Series(dtype="int64")
-            yield empty, 1.0, group_errors + list(malformed)
+            yield empty, 1.0, group_errors
         if rows_seen == 0:
             raise FormatError(path, "the file has a header but no rows", line=1)
     except pa.ArrowInvalid as error:
+        if "UTF8" in str(error):
+            check_utf8(path)  # names the line
         raise FormatError(path, f"not a well-formed CSV file ({error})") from None
+
+
+_END = object()
+
+
+def _decoded_ahead(reader, malformed: list[RowError], depth: int
+                   ) -> Iterator[tuple[pa.RecordBatch | None, list[RowError]]]:
+    """The reader's record batches, each with the malformed rows found in it (None with those of a
+    last block that had nothing else), decoded at most ``depth`` ahead in a background thread while
+    the caller works on the earlier ones: pyarrow decodes without the GIL, so on a second core the
+    caller's database inserts and the decoding overlap."""
+    decoded: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def hand_over(item) -> bool:
+        while not stop.is_set():
+            try:
+                decoded.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def decode() -> None:
+        try:
+            for record_batch in reader:
+                found, malformed[:] = list(malformed), []  # bad_row ran in this thread, for this block
+                if not hand_over((record_batch, found)):
+                    return
+            if malformed:  # a last block of malformed rows only: no record batch came with them
+                hand_over((None, list(malformed)))
+            hand_over(_END)
+        except BaseException as error:  # re-raised in the caller's thread
+            hand_over(error)
+
+    thread = threading.Thread(target=decode, name="csv-decode", daemon=True)
+    thread.start()
+    try:
+        while (item := decoded.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def row_errors(chunk: pd.DataFrame, bad: pd.Series, field: str, message: str,

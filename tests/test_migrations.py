@@ -45,3 +45,30 @@ def test_downgrade_to_base_and_up_again(empty_app):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()
     assert "roll_call" in inspect(db.engine).get_table_names()
+
+
+def test_vote_positions_survive_the_change_of_key(empty_app):
+    """a7f3c1d2e4b5 re-keys vote_position by (roll_call_id, voter_key): stored rows are kept both ways."""
+    upgrade(revision="c5a970039e52")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO organization (id, slug, name, created_at) VALUES (1, 'o', 'O', '2026-01-01')"))
+        conn.execute(text("INSERT INTO body (id, organization_id, name, kind) VALUES (1, 1, 'Council', 'council')"))
+        conn.execute(text("INSERT INTO roll_call (id, organization_id, body_id, voted_on, source, source_id, needs_review, "
+                          "created_at) VALUES (1, 1, 1, '2026-01-02', 'csv', 'r1', false, '2026-01-02')"))
+        conn.execute(text("INSERT INTO vote_position (id, organization_id, roll_call_id, voter_key, voter_name, raw_label, "
+                          "position, source_line) VALUES (7, 1, 1, 'name:b', 'B', 'No', 'no', 3), "
+                          "(8, 1, 1, 'name:a', 'A', 'Aye', 'yes', 2)"))
+    rows = "SELECT roll_call_id, voter_key, voter_name, raw_label, position, source_line FROM vote_position ORDER BY voter_key"
+    stored = [(1, "name:a", "A", "Aye", "yes", 2), (1, "name:b", "B", "No", "no", 3)]
+    upgrade()
+    assert inspect(db.engine).get_pk_constraint("vote_position")["constrained_columns"] == ["roll_call_id", "voter_key"]
+    if db.engine.dialect.name == "sqlite":  # stored in key order, as the model declares
+        with db.engine.connect() as conn:
+            assert "WITHOUT ROWID" in conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'vote_position'")).scalar()
+    with db.engine.connect() as conn:
+        assert [tuple(r) for r in conn.execute(text(rows))] == stored
+    downgrade(revision="c5a970039e52")
+    assert inspect(db.engine).get_pk_constraint("vote_position")["constrained_columns"] == ["id"]
+    with db.engine.connect() as conn:
+        assert [tuple(r) for r in conn.execute(text(rows))] == stored
+        assert sorted(conn.execute(text("SELECT id FROM vote_position")).scalars()) == [1, 2]

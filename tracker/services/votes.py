@@ -7,7 +7,8 @@ imports/base.py) inside the import's one transaction:
   is, its rows count as duplicates, and only voters it lacked are added;
 - voters are matched to people (tracker/services/people.py); the unmatched wait in the review queue
   with their positions stored (person empty): nothing is dropped;
-- writes are bulk inserts in chunks, and existing keys are looked up once per batch.
+- positions are bulk inserted in primary-key order (COPY on PostgreSQL); stored positions are
+  looked up once per batch, only on the roll calls that existed before it.
 """
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ import csv
 import json
 from datetime import date
 
+import numpy as np
 import pandas as pd
+from sqlalchemy import bindparam, literal_column
+
 from imports import Batch, RowError
 from tracker.extensions import db
 from tracker.models import Body, Person, PersonIdentifier, RollCall, VotePosition
@@ -47,6 +51,32 @@ def _as_date(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values, errors="coerce").dt.date
 
 
+def _text(value) -> str:
+    """Text of a parsed value; "" for None and NaN."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _text_codes(values: pd.Series, width: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each row, the distinct texts): "" when missing, at most ``width`` characters, each
+    distinct value converted once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    text_codes, texts = pd.factorize(np.array([_text(u)[:width] for u in uniques], dtype=object))  # cut: two may meet
+    return text_codes[codes], np.asarray(texts, dtype=object)
+
+
+def _categories(codes: np.ndarray, texts: np.ndarray) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object), validate=False)
+
+
+def _python_values(column: pd.Series) -> list:
+    """A column as plain Python values for the driver (None where missing)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return np.asarray(column.cat.categories, dtype=object)[column.cat.codes.to_numpy()].tolist()
+    if column.isna().any():
+        return column.to_numpy(dtype=object, na_value=None).tolist()
+    return column.to_numpy(dtype=np.int64 if pd.api.types.is_integer_dtype(column.dtype) else object).tolist()
+
+
 class VoteLoader:
     """Writes vote batches for one import (see the module docstring); ``finish`` fills the report."""
 
@@ -66,50 +96,75 @@ class VoteLoader:
         roll_calls = batch.tables.get("roll_calls", pd.DataFrame(columns=["source_id", "body", "voted_on"]))
         positions = batch.tables.get("positions", pd.DataFrame(columns=["roll_call_source_id", "voter_key"]))
         self._note_unknown_labels(positions)
-        known = self._upsert_roll_calls(roll_calls, context)
+        known, created = self._upsert_roll_calls(roll_calls, context)
         if positions.empty:
             return 0, 0
-        known_frame = pd.DataFrame([(s, *v) for s, v in known.items()],
-                                   columns=["roll_call_source_id", "roll_call_id", "body_id", "voted_on"])
-        # As datetime64 (one value per roll call), so the per-voter date span is a vectorized min/max.
-        known_frame["voted_on"] = pd.to_datetime(known_frame["voted_on"])
-        positions = positions.drop(columns=[c for c in ("roll_call_id", "body_id", "voted_on") if c in positions])
-        positions = positions.merge(known_frame, on="roll_call_source_id", how="left")
-        orphan = positions["roll_call_id"].isna()
-        for line, source_id in positions.loc[orphan, ["line", "roll_call_source_id"]].itertuples(index=False, name=None):
-            context.extra_errors.append(RowError(_plain(line), "roll_call", f"roll call {source_id!r} is not in the file"))
-        positions = positions.loc[~orphan]
-        positions = positions.assign(roll_call_id=positions["roll_call_id"].astype("int64"),
-                                     body_id=positions["body_id"].astype("int64"))
+        # Vectorized on integer codes: a batch holds tens of thousands of rows but only a few
+        # hundred distinct voters, a handful of labels and roll calls.
+        source_codes, source_ids = _text_codes(positions["roll_call_source_id"])
+        described = [known.get(source_id, (-1, -1, None)) for source_id in source_ids]  # -1: not in the file
+        roll_call_of, body_of = (np.array([d[i] for d in described], dtype=np.int64) for i in (0, 1))
+        day_of = pd.to_datetime(pd.Series([d[2] for d in described], dtype=object)).to_numpy()
+        orphan = roll_call_of[source_codes] < 0
+        if orphan.any():
+            for line, source_id in positions.loc[orphan, ["line", "roll_call_source_id"]].itertuples(index=False, name=None):
+                context.extra_errors.append(RowError(_plain(line), "roll_call", f"roll call {source_id!r} is not in the file"))
+            positions, source_codes = positions.loc[~orphan], source_codes[~orphan]
+            if positions.empty:
+                return 0, 0
+        roll_call_ids = roll_call_of[source_codes]
+        key_codes, keys = _text_codes(positions["voter_key"])
+        pairs = roll_call_ids * len(keys) + key_codes  # (roll call, voter) as one integer
 
-        # The same voter twice on one roll call in this file: a duplicate if the label agrees, else an error.
-        repeated = positions.duplicated(["roll_call_id", "voter_key"], keep="first")
+        keep = np.ones(len(positions), dtype=bool)
         duplicates = 0
+        # The same voter twice on one roll call in this file: a duplicate if the label agrees, else an error.
+        repeated = pd.Index(pairs).duplicated(keep="first")
         if repeated.any():
-            first_label = positions.loc[~repeated].set_index(["roll_call_id", "voter_key"])["raw_label"]
-            again = positions.loc[repeated]
-            earlier = pd.MultiIndex.from_frame(again[["roll_call_id", "voter_key"]]).map(first_label.to_dict().get)
-            conflicting = again["raw_label"].values != pd.Series(earlier, index=again.index).values
-            for line, key, label in again.loc[conflicting, ["line", "voter_key", "raw_label"]].itertuples(index=False, name=None):
-                context.extra_errors.append(RowError(_plain(line), "option", f"{key} is listed again on this roll call "
-                                                     f"with a different label {label!r}; the first one was kept"))
-            duplicates += int((~conflicting).sum())
-            positions = positions.loc[~repeated]
-
-        already = self._existing_position_keys(positions["roll_call_id"].unique().tolist())
-        if len(already):
-            stored = positions.merge(already, on=["roll_call_id", "voter_key"], how="left", indicator=True)["_merge"].eq("both").values
-            duplicates += int(stored.sum())
-            positions = positions.loc[~stored]
-        if positions.empty:
+            labels = positions["raw_label"].to_numpy(dtype=object)
+            first_label = dict(zip(pairs[~repeated].tolist(), labels[~repeated].tolist()))
+            lines = positions["line"].to_numpy(dtype=object)
+            for row in np.flatnonzero(repeated):
+                if labels[row] == first_label[pairs[row]]:
+                    duplicates += 1
+                else:
+                    context.extra_errors.append(RowError(_plain(lines[row]), "option", f"{keys[key_codes[row]]} is listed "
+                                                         f"again on this roll call with a different label {labels[row]!r}; "
+                                                         "the first one was kept"))
+            keep &= ~repeated
+        # Roll calls that existed before this batch may hold some of these voters already.
+        earlier = sorted(set(np.unique(roll_call_ids[keep]).tolist()) - created)
+        if earlier:
+            stored = self._existing_position_keys(earlier)
+            if stored:
+                candidates = np.flatnonzero(keep & np.isin(roll_call_ids, earlier))
+                already = np.fromiter(((r, k) in stored for r, k in zip(roll_call_ids[candidates].tolist(),
+                                                                        keys[key_codes[candidates]].tolist())),
+                                      dtype=bool, count=len(candidates))
+                duplicates += int(already.sum())
+                keep[candidates[already]] = False
+        if not keep.any():
             return 0, duplicates
+        if not keep.all():
+            positions, source_codes = positions.loc[keep], source_codes[keep]
+            roll_call_ids, key_codes = roll_call_ids[keep], key_codes[keep]
 
-        person_ids = self._match(positions)
-        matched = pd.DataFrame([(b, k, p) for (b, k), p in person_ids.items()], columns=["body_id", "voter_key", "person_id"])
-        positions = positions.drop(columns=["person_id"], errors="ignore").merge(
-            matched.astype({"body_id": "int64", "person_id": "int64"}), on=["body_id", "voter_key"], how="left")
-        self._insert_positions(positions)
-        return len(positions), duplicates
+        person_ids = self._match(positions, body_of[source_codes], day_of[source_codes], key_codes, keys)
+        # Primary-key order: the rows are appended to the table's b-tree instead of spread through it.
+        key_rank = np.argsort(np.argsort(keys))
+        order = np.lexsort((key_rank[key_codes], roll_call_ids))
+        records = pd.DataFrame({
+            "roll_call_id": roll_call_ids[order],
+            "person_id": pd.array(person_ids[order], dtype="Int64"),
+            "voter_key": _categories(key_codes[order], keys),
+            **{column: _categories(codes[order], texts) for column, (codes, texts) in (
+                ("voter_name", _text_codes(positions["voter_name"], width=200)),
+                ("raw_label", _text_codes(positions["raw_label"], width=200)),
+                ("position", _text_codes(positions["position"])))},
+            "source_line": pd.array(positions["line"].to_numpy()[order], dtype="Int64"),
+        })
+        self._insert_positions(records)
+        return len(records), duplicates
 
     def _note_unknown_labels(self, positions: pd.DataFrame) -> None:
         if positions.empty or "position" not in positions:
@@ -120,33 +175,39 @@ class VoteLoader:
         for line, label, source_id in unknown[["line", "raw_label", "roll_call_source_id"]].head(max(room, 0)).itertuples(index=False, name=None):
             self.review_labels.append({"line": _plain(line), "label": label, "roll_call": source_id})
 
-    def _upsert_roll_calls(self, roll_calls: pd.DataFrame, context) -> dict[str, tuple[int, int, date]]:
-        """source_id -> (roll call id, body id, date) for every roll call of the batch; new ones inserted."""
+    def _upsert_roll_calls(self, roll_calls: pd.DataFrame, context) -> tuple[dict[str, tuple[int, int, date]], set[int]]:
+        """(source_id -> (roll call id, body id, date) for every roll call of the batch, ids of the
+        roll calls this batch inserted)."""
         source_ids = [str(s) for s in roll_calls["source_id"].drop_duplicates()]
         known = self._existing_roll_calls(source_ids)
-        new = roll_calls.loc[~roll_calls["source_id"].isin(known)].drop_duplicates("source_id")
-        if not new.empty:
-            names = [self.body_override] * len(new) if self.body_override else [str(b).strip() for b in new["body"]]
-            self.bodies.update(names)
-            body_ids = bodies_by_name(self.organization_id, names)
-            voted_on = _as_date(new["voted_on"])
-            rows = []
-            for (_, row), name, day in zip(new.iterrows(), names, voted_on):
-                if day is None or pd.isna(day):
-                    context.extra_errors.append(RowError(_plain(row.get("line")), "date", f"roll call {row['source_id']!r} has no date"))
-                    continue
-                record = {"organization_id": self.organization_id, "body_id": body_ids[name], "voted_on": day,
-                          "source": context.parser_name, "source_id": str(row["source_id"]),
-                          "import_run_id": context.run.id if context.run is not None else None}
-                for column in ROLL_CALL_COLUMNS:
-                    record[column] = _plain(row.get(column))
-                record["needs_review"] = bool(record["needs_review"])
-                rows.append(record)
-            if rows:
-                db.session.execute(RollCall.__table__.insert(), rows)
-                self.roll_calls_new += len(rows)
-                known.update(self._existing_roll_calls([r["source_id"] for r in rows]))
-        return known
+        new = roll_calls.loc[~roll_calls["source_id"].astype(str).isin(known)].drop_duplicates("source_id")
+        if new.empty:
+            return known, set()
+        names = [self.body_override] * len(new) if self.body_override else [str(b).strip() for b in new["body"]]
+        self.bodies.update(names)
+        body_ids = bodies_by_name(self.organization_id, names)
+        columns = {column: [_plain(v) for v in new[column]] if column in new else [None] * len(new)
+                   for column in ("source_id", "line", *ROLL_CALL_COLUMNS)}
+        run_id = context.run.id if context.run is not None else None
+        rows = []
+        for index, (name, day) in enumerate(zip(names, _as_date(new["voted_on"]))):
+            if day is None or pd.isna(day):
+                context.extra_errors.append(RowError(columns["line"][index], "date",
+                                                     f"roll call {columns['source_id'][index]!r} has no date"))
+                continue
+            record = {"organization_id": self.organization_id, "body_id": body_ids[name], "voted_on": day,
+                      "source": context.parser_name, "source_id": str(columns["source_id"][index]), "import_run_id": run_id}
+            for column in ROLL_CALL_COLUMNS:
+                record[column] = columns[column][index]
+            record["needs_review"] = bool(record["needs_review"])
+            rows.append(record)
+        if not rows:
+            return known, set()
+        db.session.execute(RollCall.__table__.insert(), rows)
+        self.roll_calls_new += len(rows)
+        inserted = self._existing_roll_calls([r["source_id"] for r in rows])
+        known.update(inserted)
+        return known, {roll_call_id for roll_call_id, _, _ in inserted.values()}
 
     def _existing_roll_calls(self, source_ids: list[str]) -> dict[str, tuple[int, int, date]]:
         found = {}
@@ -157,73 +218,50 @@ class VoteLoader:
                 found[source_id] = (roll_call_id, body_id, voted_on)
         return found
 
-    def _existing_position_keys(self, roll_call_ids: list[int]) -> pd.DataFrame:
-        frames = []
+    def _existing_position_keys(self, roll_call_ids: list[int]) -> set[tuple[int, str]]:
+        stored = set()
         for part in chunks(roll_call_ids):
-            rows = db.session.execute(db.select(VotePosition.roll_call_id, VotePosition.voter_key)
-                                      .where(VotePosition.roll_call_id.in_(part))).all()
-            if rows:
-                frames.append(pd.DataFrame(rows, columns=["roll_call_id", "voter_key"]))
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["roll_call_id", "voter_key"])
+            stored.update(map(tuple, db.session.execute(db.select(VotePosition.roll_call_id, VotePosition.voter_key)
+                                                        .where(VotePosition.roll_call_id.in_(part)))))
+        return stored
 
-    def _match(self, positions: pd.DataFrame) -> dict[tuple[int, str], int]:
-        voters_frame = positions.groupby(["body_id", "voter_key"], sort=False).agg(
-            voter_name=("voter_name", "first"), first_on=("voted_on", "min"), last_on=("voted_on", "max"),
-            scheme=("voter_scheme", "first"), value=("voter_id", "first")).reset_index()
-        voters = [Voter(int(b), k, str(n or k), f.date(), l.date(), str(s or ""), str(v or ""))
-                  for b, k, n, f, l, s, v in voters_frame.itertuples(index=False, name=None)]
+    def _match(self, positions: pd.DataFrame, body_ids: np.ndarray, days: np.ndarray, key_codes: np.ndarray,
+               keys: np.ndarray) -> np.ndarray:
+        """The person id of each row (NaN while its voter waits for review). One Voter per body and
+        voter key, with the dates of their votes in this batch."""
+        voter_codes, _ = pd.factorize(body_ids * len(keys) + key_codes)
+        _, first = np.unique(voter_codes, return_index=True)
+        spans = pd.Series(days).groupby(voter_codes).agg(["min", "max"])
+        names, schemes, values = (positions[c].iloc[first].to_numpy(dtype=object) if c in positions else [None] * len(first)
+                                  for c in ("voter_name", "voter_scheme", "voter_id"))
+        voters = [Voter(int(b), k, _text(n) or k, f.date(), l.date(), _text(s), _text(v))
+                  for b, k, n, f, l, s, v in zip(body_ids[first].tolist(), keys[key_codes[first]].tolist(), names,
+                                                 spans["min"], spans["max"], schemes, values)]
         outcome = match_voters(self.organization_id, voters)
         self.queued.update((v.body_id, v.voter_key) for v in outcome.queued)
         self.identifiers_added += outcome.new_identifiers
-        return outcome.person_ids
+        person_of = np.array([outcome.person_ids.get((v.body_id, v.voter_key), np.nan) for v in voters], dtype=np.float64)
+        return person_of[voter_codes]
 
-    def _insert_positions(self, positions: pd.DataFrame) -> None:
-        def text(column: str, width: int) -> list:
-            values = positions[column].fillna("").astype(str)
-            if (values.str.len() > width).any():
-                values = values.str.slice(0, width)
-            return values.tolist()
-
-        def optional_ints(column: str) -> list:
-            if column not in positions:
-                return [None] * len(positions)
-            values = positions[column]
-            return [None if v != v else int(v) for v in values.tolist()] if values.isna().any() else values.astype("int64").tolist()
-
-        data = {
-            "organization_id": [self.organization_id] * len(positions),
-            "roll_call_id": positions["roll_call_id"].astype("int64").tolist(),
-            "person_id": optional_ints("person_id"),
-            "voter_key": positions["voter_key"].astype(str).tolist(),
-            "voter_name": text("voter_name", 200),
-            "raw_label": text("raw_label", 200),
-            "position": positions["position"].astype(str).tolist(),
-            "source_line": optional_ints("line"),
-        }
-        columns = list(data)
-        table = VotePosition.__table__
+    def _insert_positions(self, records: pd.DataFrame) -> None:
+        """Insert ``records`` (the columns of a position but the organization, in primary-key order)."""
         connection = db.session.connection()
-        if connection.dialect.name == "sqlite":
-            # The driver's executemany with the statement SQLAlchemy compiles (no per-row parameter
-            # processing): several times faster than Core's executemany on a million rows.
-            compiled = table.insert().values({c: None for c in columns}).compile(dialect=connection.dialect)
-            rows = list(zip(*(data[c] for c in compiled.positiontup)))
-            cursor = connection.connection.driver_connection.cursor()
-            # A bigger page cache for this connection, so a million-row insert does not spill its
-            # indexes to disk mid-transaction (SQLite's default cache is 2 MB).
-            cursor.execute("PRAGMA cache_size = -32768")
-            for start in range(0, len(rows), INSERT_CHUNK):
-                cursor.executemany(compiled.string, rows[start:start + INSERT_CHUNK])
-            return
         if connection.dialect.name == "postgresql":
-            frame = pd.DataFrame(data)
-            for column in ("person_id", "source_line"):
-                frame[column] = frame[column].astype("Int64")  # whole numbers, blank when missing
-            bulk.copy_frame(table, frame)
+            bulk.copy_frame(VotePosition.__table__, records.assign(organization_id=self.organization_id))
             return
-        rows = list(zip(*(data[c] for c in columns)))
-        for start in range(0, len(rows), INSERT_CHUNK):
-            db.session.execute(table.insert(), [dict(zip(columns, row)) for row in rows[start:start + INSERT_CHUNK]])
+        # SQLite: the driver's executemany with the statement SQLAlchemy compiles (no per-row
+        # parameter processing), several times faster than Core's executemany on a million rows.
+        # The organization is the same on every row: written once into the statement, not bound per row.
+        statement = VotePosition.__table__.insert().values({**{c: bindparam(c) for c in records.columns},
+                                                            "organization_id": literal_column(str(int(self.organization_id)))})
+        compiled = statement.compile(dialect=connection.dialect)
+        cursor = connection.connection.driver_connection.cursor()
+        # A bigger page cache for this connection, so a million-row insert does not spill its
+        # indexes to disk mid-transaction (SQLite's default cache is 2 MB).
+        cursor.execute("PRAGMA cache_size = -32768")
+        for start in range(0, len(records), INSERT_CHUNK):
+            part = records.iloc[start:start + INSERT_CHUNK]
+            cursor.executemany(compiled.string, zip(*(_python_values(part[c]) for c in compiled.positiontup)))
 
     def finish(self, context) -> None:
         """Fill the import report and write the audit event."""
@@ -237,7 +275,6 @@ class VoteLoader:
         })
         audit.record(self.organization_id, "import.votes", "ImportRun", member=context.options.actor,
                      note=f"{context.path.name}: {self.roll_calls_new} roll calls added")
-
 
     def after_commit(self, context, result) -> None:
         """New positions change scores: recompute the stored ones (pages read only those)."""
