@@ -7,7 +7,7 @@ identity and recipient keys the locale's rules. SQLite compares bytes already: t
 index changes.
 
 Revision ID: b3d9e5f1a2c4
-Revises: c5a970039e52
+Revises: a7f3c1d2e4b5
 Create Date: 2026-11-29 23:05:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b3d9e5f1a2c4'
-down_revision = 'c5a970039e52'
+down_revision = 'a7f3c1d2e4b5'
 branch_labels = None
 depends_on = None
 
