@@ -116,6 +116,25 @@ def _col(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series("", index=frame.index, dtype="string")
 
 
+def _report_ids(frame: pd.DataFrame, filer: pd.Series, schedule: pd.Series, layout: str) -> pd.Series:
+    """The report (and schedule) each line was filed on, the same in all its amendments:
+    CAL-ACCESS keeps the FILING_ID (AMEND_ID counts the versions); a NetFile Form 460 report is its
+    filer and period (From_Date-Thru_Date; Report_Num counts the versions). The schedule is part of
+    it because NetFile exports each schedule on its own: the A sheet of an amendment says nothing
+    about the C lines. Form 497 late reports cover no period: none (their lines are still replaced
+    one by one through their Tran_ID)."""
+    if layout == "f497":
+        return pd.Series(None, index=frame.index, dtype=object)
+    schedule = schedule.astype("string").fillna("").str.upper()
+    if layout == "calaccess":
+        report = ("cal:" + filer + ":" + schedule).where(filer != "", "")
+    else:
+        start, end = _col(frame, "From_Date").str.slice(0, 10), _col(frame, "Thru_Date").str.slice(0, 10)
+        report = ("460:" + filer + ":" + start + ":" + end + ":" + schedule).where(
+            (filer != "") & (start != "") & (end != ""), "")
+    return blank_to_none(report)
+
+
 def _normalize(frame: pd.DataFrame, lines, raws, source_file: str, layout: str, schedule: str | None):
     if layout == "calaccess":
         frame = frame.rename(columns={c: c.upper() for c in frame.columns})
@@ -159,7 +178,10 @@ def _normalize(frame: pd.DataFrame, lines, raws, source_file: str, layout: str, 
     report_day = pd.to_numeric(get["rpt_date"].str.slice(0, 10).str.replace("-", ""), errors="coerce").fillna(0).astype("int64")
     out["version_rank"] = report_day * 1000 + report_num
     out["filing_id"] = get["filer"] + "/" + get["rpt_date"].str.slice(0, 10) + "/" + get["report"]
-    out["transaction_type"] = blank_to_none(get["form"].mask(get["form"].str.contains(":"), ""))
+    # NetFile's CSV export shifts a time ("00:00:00") into Form_Type on some rows: not a schedule.
+    form = get["form"].mask(get["form"].str.contains(":"), "")
+    out["report_id"] = _report_ids(frame, get["filer"], form.where(form != "", schedule or "A"), layout)
+    out["transaction_type"] = blank_to_none(form)
     out["recipient_committee_id"] = get["filer"]
     out["donor_committee_id"] = blank_to_none(get["cmte"])
     first = get["first"]

@@ -16,7 +16,7 @@ from imports.base import RowError
 
 # The columns of a `contributions` table, matching tracker.models.money.Contribution.
 CONTRIBUTION_COLUMNS = [
-    "source", "source_key", "source_file", "source_line", "tran_id", "sub_id", "filing_id",
+    "source", "source_key", "source_file", "source_line", "tran_id", "sub_id", "filing_id", "report_id",
     "amendment_indicator", "transaction_type", "image_num", "recipient_committee_id", "candidate_id",
     "donor_name", "donor_entity_type", "donor_committee_id", "employer", "occupation", "city", "state",
     "zip_code", "amount_cents", "received_on", "memo", "memo_text", "receipt_kind", "raw_sha256",

@@ -4,7 +4,8 @@ Required columns: recipient_committee_id, donor_name, amount, date, transaction_
 Optional: donor_type (IND, ORG, COM, PAC, PTY, CAN, OTH; as FEC/Form 460 entity codes),
 donor_committee_id, employer, occupation, city, state, zip_code, memo (true/false, yes/no, X),
 memo_text, candidate_id, in_kind (true/false), amendment (a number: a higher one replaces a lower
-one with the same recipient_committee_id + transaction_id). Amounts in dollars ("1,200.50"
+one with the same recipient_committee_id + transaction_id), report (the report a line was filed on:
+a line that a higher amendment of the same report no longer lists stops counting). Amounts in dollars ("1,200.50"
 allowed), dates ISO YYYY-MM-DD (or MM/DD/YYYY). Identity: `csv:{recipient}:{transaction_id}`.
 """
 from __future__ import annotations
@@ -79,6 +80,8 @@ def _normalize(frame, lines, raws, source_file):
     out["source_key"] = "csv:" + recipient + ":" + tran
     out["filing_id"] = blank_to_none(_text(frame, "amendment"))
     out["version_rank"] = pd.to_numeric(_text(frame, "amendment"), errors="coerce").fillna(0).astype("int64")
+    report = _text(frame, "report")
+    out["report_id"] = blank_to_none(("csv:" + recipient + ":" + report).where(report != "", ""))
     out["recipient_committee_id"] = recipient
     out["candidate_id"] = blank_to_none(_text(frame, "candidate_id"))
     out["donor_name"] = _text(frame, "donor_name")

@@ -3,6 +3,7 @@ import csv
 import io
 import json
 from collections import Counter
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -349,3 +350,82 @@ def test_a_crash_while_a_copy_is_open_writes_nothing(app, org, realdata, monkeyp
     assert count() == 0
     monkeypatch.setattr(service.ContributionLoader, "_enrich", real_enrich)
     assert _import_in_blocks(org, realdata / FEC / "itcont.txt").imported == 1300
+
+
+NETFILE_A = "oakland_2016_measure_jj_A-Contributions.csv"
+# The real report of filer 1364564 for 2016-09-25..2016-10-22 (amendment 001, filed 2017-05-15, 65 lines).
+REPORT = {"Filer_ID": "1364564", "From_Date": "2016-09-25", "Thru_Date": "2016-10-22"}
+
+
+def _netfile_amendment(realdata, folder, dropped_tran_id):
+    """The real report re-filed as amendment 002 (a later Rpt_Date) without one of its lines."""
+    with open(realdata / "ca-netfile-form460" / NETFILE_A, newline="", encoding="latin-1") as handle:
+        reader = csv.DictReader(handle)
+        lines = [row for row in reader if all(row[k] == v for k, v in REPORT.items())]
+        header = reader.fieldnames
+    assert len(lines) == 65 and any(row["Tran_ID"] == dropped_tran_id for row in lines)
+    path = folder / "oakland_amendment_002_A-Contributions.csv"
+    with open(path, "w", newline="", encoding="latin-1") as handle:
+        writer = csv.DictWriter(handle, header)
+        writer.writeheader()
+        writer.writerows({**row, "Report_Num": "002", "Rpt_Date": "2017-06-01"} for row in lines
+                         if row["Tran_ID"] != dropped_tran_id)
+    return path
+
+
+def test_a_line_the_amendment_no_longer_lists_stops_counting(app, org, realdata, tmp_path):
+    """METHOD F08 on real Form 460 lines: the amendment of a report drops Enterprise Community
+    Investment, Inc.'s $5,000 (INC471): it leaves the totals, the export and the pledge verdicts."""
+    from tests.test_flags_service import add_pledge
+    from tracker.models import Flag
+
+    person = make_person(org, "Yes on JJ candidate")
+    db.session.add(Committee(organization_id=org.id, source="ca", committee_id="1364564", name="Yes on JJ",
+                             person_id=person.id))
+    add_pledge(org, person, kind="no_corporate_money", signed_at=datetime(2016, 1, 1))
+    db.session.commit()
+    original = service.import_contributions(org, realdata / "ca-netfile-form460" / NETFILE_A)
+    assert original.imported == 129 and "dropped_by_amendment" not in original.report
+    enterprise = db.session.scalar(select(Contribution).where(Contribution.tran_id == "INC471"))
+    assert (enterprise.donor_name, enterprise.amount_cents, enterprise.report_id) == (
+        "Enterprise Community Investment, Inc.", 500_000, "460:1364564:2016-09-25:2016-10-22:A")
+    assert db.session.scalar(select(Flag).where(Flag.contribution_id == enterprise.id)).status == "violation"
+    total = db.session.scalar(select(func.sum(Contribution.amount_cents)).where(Contribution.superseded.is_(False)))
+
+    amendment = _netfile_amendment(realdata, tmp_path, "INC471")
+    result = service.import_contributions(org, amendment)
+    assert (result.imported, result.duplicates) == (64, 0), result.summary()
+    assert result.report["replaced_by_amendment"] == 64 and result.report["dropped_by_amendment"] == 1
+    db.session.refresh(enterprise)
+    assert enterprise.superseded and enterprise.filing_id == "1364564/2017-05-15/001"
+    assert count(Contribution.superseded.is_(True)) == 1  # the other reports are untouched
+    assert db.session.scalar(select(func.sum(Contribution.amount_cents)).where(
+        Contribution.superseded.is_(False))) == total - 500_000
+    assert db.session.scalar(select(Flag).where(Flag.contribution_id == enterprise.id)) is None
+    exported = io.StringIO()
+    assert service.export_contributions(org.id, exported, "csv") == 128
+    assert "INC471" not in exported.getvalue() and "INC491" in exported.getvalue()
+
+    # Either file again changes nothing; the dropped line stays dropped.
+    again = service.import_contributions(org, amendment)
+    assert (again.imported, again.duplicates) == (0, 64) and "dropped_by_amendment" not in again.report
+    stale = service.import_contributions(org, realdata / "ca-netfile-form460" / NETFILE_A)
+    assert (stale.imported, stale.duplicates) == (0, 129) and "dropped_by_amendment" not in stale.report
+    assert count(Contribution.superseded.is_(True)) == 1 and count() == 129
+
+
+def test_the_original_imported_after_its_amendment_does_not_bring_a_dropped_line_back(app, org, tmp_path):
+    """Generic CSV with its `report` column: amendment 2 first, then the original (amendment 1);
+    the original's line T2, absent from amendment 2, is stored but never counted."""
+    header = "recipient_committee_id,donor_name,amount,date,transaction_id,amendment,report\n"
+    amended, original = tmp_path / "amended.csv", tmp_path / "original.csv"
+    amended.write_text(header + "CMTE1,\"DOE, JANE\",150.00,2024-03-01,T1,2,Q1-2024\n")
+    original.write_text(header + "CMTE1,\"DOE, JANE\",100.00,2024-03-01,T1,1,Q1-2024\n"
+                                 "CMTE1,ACME LLC,900.00,2024-03-02,T2,1,Q1-2024\n"
+                                 "CMTE1,\"ROE, RICHARD\",50.00,2024-04-02,T9,1,Q2-2024\n")
+    assert service.import_contributions(org, amended, "csv").imported == 1
+    result = service.import_contributions(org, original, "csv")
+    assert (result.imported, result.duplicates, result.report["dropped_by_amendment"]) == (2, 1, 1)
+    counted = db.session.execute(select(Contribution.tran_id, Contribution.amount_cents)
+                                 .where(Contribution.superseded.is_(False)).order_by(Contribution.tran_id)).all()
+    assert counted == [("T1", 15_000), ("T9", 5_000)]  # Q2's report has a single version: untouched

@@ -117,6 +117,7 @@ class ContributionLoader:
         self.tracked_committees, self.tracked_candidates = (tracked_ids(self.org_id) if self.only_tracked else (set(), set()))
         self.replaced = 0
         self.skipped_untracked = 0
+        self.reports: set[tuple[str, str]] = set()  # (source, report_id) of the lines read
         # Hashes of the keys already stored: only rows whose hash is known are looked up in the
         # database, so a first import of a large file costs no lookup queries (8 bytes a row).
         self.known_keys: dict[str, KeyHashes] = defaultdict(KeyHashes)  # per source
@@ -143,6 +144,9 @@ class ContributionLoader:
             frame = frame[keep]
             if frame.empty:
                 return 0, 0
+        reported = frame["report_id"].notna().to_numpy()
+        if reported.any():
+            self.reports.update(frame.loc[reported, ["source", "report_id"]].drop_duplicates().itertuples(index=False, name=None))
         # Several versions of one transaction in this batch: the newest wins, the others are duplicates.
         rows = len(frame)
         frame["key_hash"] = _key_hashes(frame["source_key"])
@@ -183,6 +187,9 @@ class ContributionLoader:
         self._release_connection()
         if self.replaced:
             context.report["replaced_by_amendment"] = self.replaced
+        dropped = supersede_dropped_lines(self.org_id, self.reports)
+        if dropped:
+            context.report["dropped_by_amendment"] = dropped
         if self.only_tracked:
             context.report["skipped_untracked"] = self.skipped_untracked
         if not self.classify:
@@ -191,7 +198,7 @@ class ContributionLoader:
         if self.run_id is None:
             return
         self.statistics.refresh_if_stale()  # classification pages through this import's rows
-        classified = classify_and_evaluate(context.organization, self.run_id)
+        classified = classify_and_evaluate(context.organization, self.run_id, receipts_changed=bool(dropped))
         written = classified["rows"]
         if not written:
             return
@@ -287,6 +294,37 @@ class ContributionLoader:
         statement = (update(self.table).where(self.table.c.id == bindparam("_id"))
                      .values({c: bindparam(c) for c in columns}))
         db.session.execute(statement, records.to_dict("records"))
+
+def supersede_dropped_lines(organization_id: int, reports: set[tuple[str, str]]) -> int:
+    """In each of ``reports`` ((source, report_id) pairs), only the lines of the report's latest
+    version count (METHOD.md F08): a stored line whose version is older than the newest version
+    stored for its report was left out of that amendment, and is marked superseded (a line the
+    amendment lists again was updated to its version on the way in). Returns how many lines were
+    newly superseded; the same reports checked again change nothing."""
+    dropped = 0
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for source, report_id in reports:
+        by_source[source].append(report_id)
+    table = Contribution.__table__
+    for source, report_ids in by_source.items():
+        found = []
+        for start in range(0, len(report_ids), LOOKUP_SLICE):
+            found += db.session.execute(
+                select(table.c.id, table.c.report_id, table.c.filing_id)
+                .where(table.c.organization_id == organization_id, table.c.source == source,
+                       table.c.report_id.in_(report_ids[start:start + LOOKUP_SLICE]),
+                       table.c.superseded.is_(False))).all()
+        lines = pd.DataFrame(found, columns=["id", "report_id", "filing_id"])
+        if lines.empty:
+            continue
+        version = version_ranks(source, lines["filing_id"])
+        older = (version < version.groupby(lines["report_id"]).transform("max")).to_numpy()
+        ids = lines.loc[older, "id"].astype("int64").tolist()
+        for start in range(0, len(ids), LOOKUP_SLICE):
+            db.session.execute(update(table).where(table.c.id.in_(ids[start:start + LOOKUP_SLICE])).values(superseded=True))
+        dropped += len(ids)
+    return dropped
+
 
 class KeyHashes:
     """A set of 64-bit key hashes: one big sorted numpy array plus small sorted recent ones, merged
@@ -405,13 +443,16 @@ def tracked_ids(org_id: int) -> tuple[set[str], set[str]]:
 
 # ----------------------------------------------------------------------------- classification
 
-def classify_and_evaluate(organization, run_id: int) -> dict:
+def classify_and_evaluate(organization, run_id: int, receipts_changed: bool = False) -> dict:
     """Classify what import run ``run_id`` wrote (in slices: constant memory) and judge the
-    organization's pledges again."""
+    organization's pledges again (also when nothing new was written but ``receipts_changed``:
+    lines an amendment dropped)."""
     from tracker.services import flags
 
     classified = flags.classify_contributions(organization, run_id=run_id)
     if not classified["classified"]:
+        if receipts_changed:
+            flags.evaluate_organization(organization)
         return {"rows": 0}  # nothing written: nothing to judge again
     evaluation = flags.evaluate_organization(organization)
     return {"rows": classified["classified"], "by_class": classified["by_class"], "pledges": evaluation}
