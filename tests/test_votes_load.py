@@ -135,7 +135,7 @@ def test_wrong_encoding_names_the_line(tmp_path):
 
 
 def test_crash_part_way_writes_nothing(app, org, tmp_path, monkeypatch):
-    def boom(self, positions):
+    def boom(self, *args):
         raise RuntimeError("disk full")
     monkeypatch.setattr(votes.VoteLoader, "_insert_positions", boom)
     result = run(org, write(tmp_path, SMALL))
@@ -285,3 +285,54 @@ def test_rematching_thousands_of_waiting_voters_keeps_each_voters_dates(app, org
                                        "start_on": date(2024, 1, 1)} for p in person_ids])
     db.session.commit()
     assert rematch_open_reviews(org.id) == 0
+
+
+def _index_names(table="vote_position"):
+    return sorted(index["name"] for index in db.inspect(db.engine).get_indexes(table))
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["succeeds", "fails"])
+def test_a_big_sqlite_import_builds_the_position_indexes_after_its_rows(app, org, tmp_path, monkeypatch, fail):
+    """SQLite defers vote_position's secondary indexes when an import at least doubles the table,
+    inside the import's transaction: after it they exist again, whether it succeeded or failed.
+    PostgreSQL never drops them."""
+    from sqlalchemy import event
+
+    before = _index_names()
+    assert before == ["ix_vote_position_person", "ix_vote_position_waiting"]
+    monkeypatch.setattr(votes, "DEFER_INDEXES_MIN_ROWS", 3)  # SMALL's 5 positions count as big
+    if fail:
+        def audit_down(*args, **kwargs):  # fails in finish(), after the indexes were built again
+            raise RuntimeError("audit down")
+        monkeypatch.setattr(votes.audit, "record", audit_down)
+    seen = []
+
+    def listener(conn, cursor, statement, *rest):
+        seen.append(" ".join(statement.split()))
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        result = run(org, write(tmp_path, SMALL))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    ddl = [s for s in seen if s.startswith(("DROP INDEX", "CREATE INDEX"))]
+    if app.config["DB_KIND"] == "sqlite":
+        assert [s.split(" ON ")[0] for s in ddl] == [
+            "DROP INDEX ix_vote_position_person", "DROP INDEX ix_vote_position_waiting",
+            "CREATE INDEX ix_vote_position_person", "CREATE INDEX ix_vote_position_waiting"]
+        assert "WHERE person_id IS NULL" in ddl[-1]  # the partial index stays partial
+    else:
+        assert ddl == []
+    assert _index_names() == before
+    if fail:
+        assert result.status == "failed" and count(VotePosition) == 0
+    else:
+        assert result.status == "succeeded" and count(VotePosition) == 5
+        # A second import no bigger than the table keeps the indexes in place.
+        seen.clear()
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            more = SMALL.replace("M-1", "M-3").replace("M-2", "M-4")
+            assert run(org, write(tmp_path, more, name="more.csv")).imported == 5
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert not [s for s in seen if "INDEX" in s]
