@@ -10,6 +10,9 @@ Form 497 late-contribution reports and CAL-ACCESS RCPT_CD rows.
 - A negative Schedule A amount is a returned contribution (receipt_kind refund).
 - Identity across amendments: `ca:{Filer_ID}:{Tran_ID}`; the newest report (Rpt_Date, then
   Report_Num = amendment number) wins. CAL-ACCESS: `ca:{FILING_ID}:{TRAN_ID}`, highest AMEND_ID.
+- CAL-ACCESS RCPT_CD (the state's tab-separated dump) does not name the filer: the recipient is a
+  FILER_ID column when the file has one (joined from FILER_FILINGS_CD), else the FILING_ID, and
+  the import notes it. Dates are read as the dump writes them (`3/1/2024 12:00:00 AM`).
 """
 from __future__ import annotations
 
@@ -82,7 +85,11 @@ class Form460(Parser):
             total += len(frame)
             schedule = "C" if "c-contributions" in path.name.lower() else None
             out, errors = _normalize(frame, lines, raws, path.name, layout, schedule)
-            yield Batch(tables={"contributions": out}, errors=errors, read=len(frame), progress=progress)
+            notes = []
+            if layout == "calaccess" and "FILER_ID" not in {str(c).upper() for c in frame.columns} and total == len(frame):
+                notes.append("CAL-ACCESS RCPT_CD names no filer: each line's recipient is its FILING_ID; add a "
+                             "FILER_ID column (from FILER_FILINGS_CD) to link lines to committees")
+            yield Batch(tables={"contributions": out}, errors=errors, read=len(frame), progress=progress, notes=notes)
         if total == 0:
             what = "a Form 497 late-contribution report" if layout == "f497" else "a contribution file"
             raise FormatError(path, f"this is {what} with a header and no rows: there is nothing to import")
@@ -157,8 +164,11 @@ def _normalize(frame: pd.DataFrame, lines, raws, source_file: str, layout: str, 
     lines = np.asarray(lines)
     errors: list[RowError] = []
     cents, amount_errors, amount_ok = parse_amount_cents(get["amount"], lines, names["amount"], raws)
-    date_format = "%m/%d/%Y" if layout == "calaccess" and get["date"].str.contains("/").any() else None
-    dates, date_errors, date_ok = parse_dates(get["date"], date_format, lines, names["date"], raws)
+    date_text = get["date"]
+    if layout == "calaccess":
+        date_text = date_text.str.split(" ", n=1).str[0]  # the dump writes "3/1/2024 12:00:00 AM"
+    date_format = "%m/%d/%Y" if layout == "calaccess" and date_text.str.contains("/").any() else None
+    dates, date_errors, date_ok = parse_dates(date_text, date_format, lines, names["date"], raws)
     tran_ok = (get["tran"] != "").to_numpy()
     errors += [RowError(int(lines[i]), names["tran"], "transaction id is missing: the row cannot be identified", raws[i])
                for i in np.flatnonzero(~tran_ok)]
@@ -182,7 +192,10 @@ def _normalize(frame: pd.DataFrame, lines, raws, source_file: str, layout: str, 
     form = get["form"].mask(get["form"].str.contains(":"), "")
     out["report_id"] = _report_ids(frame, get["filer"], form.where(form != "", schedule or "A"), layout)
     out["transaction_type"] = blank_to_none(form)
-    out["recipient_committee_id"] = get["filer"]
+    # RCPT_CD names the filing, not the filer (FILER_FILINGS_CD links them): a FILER_ID column,
+    # when an export joined it in, is the recipient; else the filing stands in for it.
+    filer_id = _col(frame, "FILER_ID") if layout == "calaccess" else get["filer"]
+    out["recipient_committee_id"] = filer_id.where(filer_id != "", get["filer"])
     out["donor_committee_id"] = blank_to_none(get["cmte"])
     first = get["first"]
     out["donor_name"] = get["last"].where(first == "", get["last"] + ", " + first)

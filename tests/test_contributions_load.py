@@ -429,3 +429,20 @@ def test_the_original_imported_after_its_amendment_does_not_bring_a_dropped_line
     counted = db.session.execute(select(Contribution.tran_id, Contribution.amount_cents)
                                  .where(Contribution.superseded.is_(False)).order_by(Contribution.tran_id)).all()
     assert counted == [("T1", 15_000), ("T9", 5_000)]  # Q2's report has a single version: untouched
+
+
+def test_calaccess_amendment_replaces_its_filing(app, org, tmp_path):
+    """CAL-ACCESS: AMEND_ID 1 of filing 2001234 corrects A1 and no longer lists A2."""
+    from tests.test_imports_form460 import RCPT_CD_HEADER, rcpt_cd_line
+
+    original, amended = tmp_path / "rcpt_original.tsv", tmp_path / "rcpt_amended.tsv"
+    original.write_text(RCPT_CD_HEADER + rcpt_cd_line(0, "A1", "IND", "DOE", "JANE", "250.00", "3/1/2024")
+                        + rcpt_cd_line(0, "A2", "OTH", "ACME BUILDERS, INC.", "", "1000.00", "3/2/2024"))
+    amended.write_text(RCPT_CD_HEADER + rcpt_cd_line(1, "A1", "IND", "DOE", "JANE", "200.00", "3/1/2024"))
+    first = service.import_contributions(org, original)
+    assert first.imported == 2 and "names no filer" in first.report["notes"][0]
+    result = service.import_contributions(org, amended)
+    assert (result.imported, result.report["replaced_by_amendment"], result.report["dropped_by_amendment"]) == (1, 1, 1)
+    counted = db.session.execute(select(Contribution.tran_id, Contribution.amount_cents, Contribution.filing_id)
+                                 .where(Contribution.superseded.is_(False))).all()
+    assert counted == [("A1", 20_000, "2001234//1")]

@@ -99,3 +99,37 @@ def test_fec_schedule_a_csv(tmp_path):
     assert frame["memo"].tolist() == [True, False] and frame["amount_cents"].tolist() == [5000, 100_000]
     assert frame["donor_committee_id"].tolist() == [None, "C00123456"]
     assert frame["received_on"].tolist() == [date(2024, 1, 15), date(2024, 1, 16)]
+
+
+# CAL-ACCESS RCPT_CD as the state's dump writes it: tab-separated, upper-case header, dates with a
+# time, no filer column. No real sample is in ../shared/realdata: these rows follow the dump's layout.
+RCPT_CD_HEADER = ("FILING_ID\tAMEND_ID\tLINE_ITEM\tREC_TYPE\tFORM_TYPE\tTRAN_ID\tENTITY_CD\tCTRIB_NAML\tCTRIB_NAMF"
+                  "\tCTRIB_NAMT\tCTRIB_NAMS\tCTRIB_CITY\tCTRIB_ST\tCTRIB_ZIP4\tCTRIB_EMP\tCTRIB_OCC\tCTRIB_SELF"
+                  "\tTRAN_TYPE\tRCPT_DATE\tDATE_THRU\tAMOUNT\tCUM_YTD\tCUM_OTH\tCTRIB_DSCR\tCMTE_ID\tMEMO_CODE\tMEMO_REFNO\n")
+
+
+def rcpt_cd_line(amend_id, tran_id, entity, last, first, amount, day, form="A"):
+    return (f"2001234\t{amend_id}\t1\tRCPT\t{form}\t{tran_id}\t{entity}\t{last}\t{first}\t\t\tOAKLAND\tCA\t94612"
+            f"\t\t\t\t\t{day} 12:00:00 AM\t\t{amount}\t{amount}\t\t\t\t\t\n")
+
+
+def test_calaccess_rcpt_cd_dump_rows(tmp_path):
+    path = tmp_path / "RCPT_CD.TSV"
+    path.write_text(RCPT_CD_HEADER + rcpt_cd_line(0, "A1", "IND", "DOE", "JANE", "250.00", "3/1/2024")
+                    + rcpt_cd_line(0, "C1", "OTH", "ACME BUILDERS, INC.", "", "75.50", "3/9/2024", form="C"),
+                    encoding="latin-1")
+    assert detect(path, "contributions").name == "form460"
+    frame, batches = rows("form460", path)
+    assert not any(b.errors for b in batches) and "names no filer" in batches[0].notes[0]
+    assert frame["source_key"].tolist() == ["ca:2001234:A1", "ca:2001234:C1"]
+    assert frame["donor_name"].tolist() == ["DOE, JANE", "ACME BUILDERS, INC."]
+    assert frame["received_on"].tolist() == [date(2024, 3, 1), date(2024, 3, 9)]
+    assert frame["amount_cents"].tolist() == [25_000, 7_550] and frame["receipt_kind"].tolist() == ["receipt", "in_kind"]
+    assert frame["recipient_committee_id"].tolist() == ["2001234", "2001234"]
+    assert frame["report_id"].tolist() == ["cal:2001234:A", "cal:2001234:C"]
+    # A FILER_ID joined in from FILER_FILINGS_CD names the recipient.
+    joined = tmp_path / "rcpt_with_filer.tsv"
+    joined.write_text(RCPT_CD_HEADER.replace("\n", "\tFILER_ID\n")
+                      + rcpt_cd_line(0, "A1", "IND", "DOE", "JANE", "250.00", "3/1/2024").replace("\n", "\t1364564\n"))
+    frame, batches = rows("form460", joined)
+    assert frame["recipient_committee_id"].tolist() == ["1364564"] and not batches[0].notes
