@@ -3,9 +3,11 @@
 Benchmarks are measured here, never in a timed test. Each benchmark module runs in its own
 process (see __main__.py) so its peak memory is its own.
 """
+import atexit
 import json
 import os
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -44,6 +46,23 @@ def write_result(name: str, **fields) -> dict:
     return result
 
 
+_scratch_folder: list[Path] = []
+
+
+def _fresh_sqlite_file() -> Path:
+    """A new database file in this process's scratch folder, the previous ones deleted (a run of
+    the contributions benchmark leaves gigabytes otherwise); the folder goes at exit."""
+    if not _scratch_folder:
+        folder = Path(tempfile.mkdtemp(prefix="bench-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _scratch_folder.append(folder)
+    folder = _scratch_folder[0]
+    folder.mkdir(exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()  # an engine still open on it keeps reading until disposed (POSIX)
+    return folder / f"bench-{time.monotonic_ns()}.db"
+
+
 def scratch_app(database_url: str | None = None):
     """An app on a fresh, empty database with the schema created.
 
@@ -62,7 +81,7 @@ def scratch_app(database_url: str | None = None):
         settings["SQLALCHEMY_DATABASE_URI"] = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
         settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": "-csearch_path=bench"}}
     else:
-        settings["SQLALCHEMY_DATABASE_URI"] = database_url or f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/bench.db"
+        settings["SQLALCHEMY_DATABASE_URI"] = database_url or f"sqlite:///{_fresh_sqlite_file()}"
     app = create_app(settings)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
