@@ -29,22 +29,27 @@ def csv_header(head: bytes) -> list[str]:
         return []
 
 
-def read_csv_chunks(path: Path, chunk_rows: int = CSV_CHUNK_ROWS) -> Iterator[tuple[pd.DataFrame, np.ndarray, list[str], float]]:
+def read_csv_chunks(path: Path, chunk_rows: int | None = None, tabs: bool = False
+                    ) -> Iterator[tuple[pd.DataFrame, np.ndarray, list[str], float]]:
     """Yield (cells as text with '' for empty, line numbers, raw row text, progress) per chunk.
 
     Line numbers count the header as line 1 (a quoted field with a line break shifts later
-    numbers; NetFile and FEC exports do not contain any).
+    numbers; NetFile and FEC exports do not contain any). ``tabs``: tab-separated, unquoted,
+    Latin-1, as the CAL-ACCESS dump is (a stray quote in a name is text, not a quote).
     """
     size = max(path.stat().st_size, 1)
     try:
-        reader = pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=chunk_rows,
-                             encoding="utf-8-sig", encoding_errors="replace")
+        if tabs:
+            style = dict(sep="\t", quoting=csv.QUOTE_NONE, encoding="latin-1")
+        else:
+            style = dict(encoding="utf-8-sig", encoding_errors="replace")
+        reader = pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=chunk_rows or CSV_CHUNK_ROWS, **style)
         consumed_rows = 0
         for chunk in reader:
             lines = np.arange(consumed_rows + 2, consumed_rows + 2 + len(chunk), dtype=np.int64)
             consumed_rows += len(chunk)
             chunk.columns = [str(c).strip() for c in chunk.columns]
-            raws = chunk.agg(",".join, axis=1).tolist() if len(chunk) else []
+            raws = chunk.agg(("\t" if tabs else ",").join, axis=1).tolist() if len(chunk) else []
             progress = min(1.0, (reader.handles.handle.tell() if hasattr(reader, "handles") else size) / size)
             yield chunk.reset_index(drop=True), lines, raws, progress
     except pd.errors.EmptyDataError:

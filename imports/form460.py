@@ -10,9 +10,10 @@ Form 497 late-contribution reports and CAL-ACCESS RCPT_CD rows.
 - A negative Schedule A amount is a returned contribution (receipt_kind refund).
 - Identity across amendments: `ca:{Filer_ID}:{Tran_ID}`; the newest report (Rpt_Date, then
   Report_Num = amendment number) wins. CAL-ACCESS: `ca:{FILING_ID}:{TRAN_ID}`, highest AMEND_ID.
-- CAL-ACCESS RCPT_CD (the state's tab-separated dump) does not name the filer: the recipient is a
-  FILER_ID column when the file has one (joined from FILER_FILINGS_CD), else the FILING_ID, and
-  the import notes it. Dates are read as the dump writes them (`3/1/2024 12:00:00 AM`).
+- CAL-ACCESS RCPT_CD (the state's dump: tab-separated, unquoted, read a chunk at a time) does not
+  name the filer: the recipient is a FILER_ID column when the file has one (joined from
+  FILER_FILINGS_CD), else the FILING_ID, and the import notes it. Dates are read as the dump
+  writes them (`3/1/2024 12:00:00 AM`).
 """
 from __future__ import annotations
 
@@ -70,11 +71,10 @@ class Form460(Parser):
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             yield from self._parse_workbook(path)
             return
-        if path.suffix.lower() == ".tsv":
-            frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, encoding="latin-1")
-            chunks = [(frame, np.arange(2, len(frame) + 2), frame.agg("\t".join, axis=1).tolist() if len(frame) else [], 1.0)]
-        else:
-            chunks = read_csv_chunks(path)
+        with open(path, "rb") as handle:
+            first_line = handle.readline()
+        # The CAL-ACCESS dump is tab-separated (whatever the file is called); read in chunks too.
+        chunks = read_csv_chunks(path, tabs=first_line.count(b"\t") > first_line.count(b","))
         total = 0
         layout = None
         for frame, lines, raws, progress in chunks:

@@ -133,3 +133,20 @@ def test_calaccess_rcpt_cd_dump_rows(tmp_path):
                       + rcpt_cd_line(0, "A1", "IND", "DOE", "JANE", "250.00", "3/1/2024").replace("\n", "\t1364564\n"))
     frame, batches = rows("form460", joined)
     assert frame["recipient_committee_id"].tolist() == ["1364564"] and not batches[0].notes
+
+
+def test_calaccess_dump_streams_in_chunks_with_stray_quotes(tmp_path, monkeypatch):
+    """The state's dump is gigabytes: read a chunk at a time (line numbers run on across chunks);
+    it is unquoted, so a quote inside a name is part of the name. Tab-separated whatever its name."""
+    import imports.csv_money
+
+    monkeypatch.setattr(imports.csv_money, "CSV_CHUNK_ROWS", 2)
+    path = tmp_path / "rcpt_cd_2024.txt"
+    path.write_text(RCPT_CD_HEADER + rcpt_cd_line(0, "A1", "IND", "DOE", "JANE", "250.00", "3/1/2024")
+                    + rcpt_cd_line(0, "A2", "OTH", 'THE "BEST" BAKERY, LLC', "", "99.00", "3/2/2024")
+                    + rcpt_cd_line(0, "A3", "IND", "ROE", "RICHARD", "oops", "3/3/2024"), encoding="latin-1")
+    assert detect(path, "contributions").name == "form460"
+    frame, batches = rows("form460", path)
+    assert len(batches) == 2 and [b.read for b in batches] == [2, 1]
+    assert frame["donor_name"].tolist() == ["DOE, JANE", 'THE "BEST" BAKERY, LLC']
+    assert [(e.line, e.field) for b in batches for e in b.errors] == [(4, "AMOUNT")]
