@@ -29,3 +29,19 @@ def test_committee_master_then_itpas2_upload_classifies_receipts(app, client, lo
     classes = set(db.session.execute(db.select(Contribution.donor_class, Contribution.rule)
                                      .where(Contribution.donor_committee_id == "C00078451")).all())
     assert classes == {("corporate_pac", "committee.org_tp.C")}
+
+
+def test_an_amendment_upload_reports_the_lines_it_replaced_and_dropped(app, client, login, tmp_path):
+    from tests.test_imports_form460 import RCPT_CD_HEADER, rcpt_cd_line
+
+    login("admin")
+    original, amended = tmp_path / "rcpt_original.tsv", tmp_path / "rcpt_amended.tsv"
+    original.write_text(RCPT_CD_HEADER + rcpt_cd_line(0, "A1", "IND", "DOE", "JANE", "250.00", "3/1/2024")
+                        + rcpt_cd_line(0, "A2", "OTH", "ACME BUILDERS, INC.", "", "1000.00", "3/2/2024"))
+    amended.write_text(RCPT_CD_HEADER + rcpt_cd_line(1, "A1", "IND", "DOE", "JANE", "200.00", "3/1/2024"))
+    assert _import(client, original, "rcpt_original.tsv", "contributions").imported_count == 2
+    run = _import(client, amended, "rcpt_amended.tsv", "contributions")
+    page = client.get(f"/imports/{run.id}").get_data(as_text=True)
+    assert "Earlier versions replaced by an amendment</th><td class=\"num\">1<" in page
+    assert "Lines an amendment no longer lists (no longer counted)</th><td class=\"num\">1<" in page
+    assert "names no filer" in page  # the CAL-ACCESS note
