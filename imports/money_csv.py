@@ -4,9 +4,10 @@ Required columns: recipient_committee_id, donor_name, amount, date, transaction_
 Optional: donor_type (IND, ORG, COM, PAC, PTY, CAN, OTH; as FEC/Form 460 entity codes),
 donor_committee_id, employer, occupation, city, state, zip_code, memo (true/false, yes/no, X),
 memo_text, candidate_id, in_kind (true/false), amendment (a number: a higher one replaces a lower
-one with the same recipient_committee_id + transaction_id), report (the report a line was filed on:
-a line that a higher amendment of the same report no longer lists stops counting). Amounts in dollars ("1,200.50"
-allowed), dates ISO YYYY-MM-DD (or MM/DD/YYYY). Identity: `csv:{recipient}:{transaction_id}`.
+one with the same recipient_committee_id + transaction_id), report (the report a line was filed
+on: a line that a higher amendment of the same report no longer lists stops counting). Amounts in
+dollars ("1,200.50" allowed), dates ISO YYYY-MM-DD (or MM/DD/YYYY). Identity:
+`csv:{recipient}:{transaction_id}`.
 """
 from __future__ import annotations
 

@@ -295,6 +295,7 @@ class ContributionLoader:
                      .values({c: bindparam(c) for c in columns}))
         db.session.execute(statement, records.to_dict("records"))
 
+
 def supersede_dropped_lines(organization_id: int, reports: set[tuple[str, str]]) -> int:
     """In each of ``reports`` ((source, report_id) pairs), only the lines of the report's latest
     version count (METHOD.md F08): a stored line whose version is older than the newest version
