@@ -45,3 +45,4 @@ def test_an_amendment_upload_reports_the_lines_it_replaced_and_dropped(app, clie
     assert "Earlier versions replaced by an amendment</th><td class=\"num\">1<" in page
     assert "Lines an amendment no longer lists (no longer counted)</th><td class=\"num\">1<" in page
     assert "names no filer" in page  # the CAL-ACCESS note
+    assert "/money/classification" in page

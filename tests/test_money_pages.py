@@ -138,3 +138,45 @@ def test_only_the_committee_moves_flags_along(app, client, org, login):
     login("member")
     assert client.post(f"/money/people/{person.id}/notify").status_code == 403
     assert client.post(f"/money/people/{person.id}/publish").status_code == 403
+
+
+def test_classification_report_page_downloads_and_cli(app, client, org, realdata, runner, tmp_path):
+    """The report of METHOD 6.5: lines and dollars per donor class and the rule that decided them,
+    public, downloadable, and from the command line; the figures are the stored contributions'."""
+    from sqlalchemy import func, select
+
+    from tracker.models import Contribution
+
+    assert "No contributions yet" in client.get("/money/classification").get_data(as_text=True)
+    hoyer_with_money(org, realdata)
+    corporate = select(func.count(), func.sum(Contribution.amount_cents)).where(
+        Contribution.donor_class == "corporate_pac", Contribution.rule == "committee.org_tp.C",
+        Contribution.superseded.is_(False))
+    lines, cents = db.session.execute(corporate).one()
+    assert lines > 0
+    page = client.get("/money/classification").get_data(as_text=True)
+    assert "<caption>By donor class</caption>" in page and "<code>committee.org_tp.C</code>" in page
+    assert f"${cents / 100:,.2f}" in page
+
+    rows = list(csv.DictReader(io.StringIO(client.get("/money/classification.csv").get_data(as_text=True))))
+    assert list(rows[0]) == ["Donor class", "Rule that decided", "Confidence", "Lines", "Amount ($)",
+                             "Cash ($, memo lines left out)"]
+    row = next(r for r in rows if r["Rule that decided"] == "committee.org_tp.C")
+    assert (row["Donor class"], int(row["Lines"]), float(row["Amount ($)"])) == ("corporate_pac", lines, cents / 100)
+    assert sum(int(r["Lines"]) for r in rows) == db.session.scalar(
+        select(func.count()).select_from(Contribution).where(Contribution.superseded.is_(False)))
+    data = client.get("/money/classification.json").get_json()
+    assert data["columns"] == ["donor_class", "rule", "confidence", "lines", "amount", "cash"]
+
+    out = tmp_path / "classes.csv"
+    result = runner.invoke(args=["export", "classification", "--format", "csv", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    exported = list(csv.DictReader(out.open()))
+    line = next(r for r in exported if r["rule"] == "committee.org_tp.C")
+    assert (int(line["lines"]), line["amount"]) == (lines, f"{cents / 100:.2f}")
+    as_json = json.loads(runner.invoke(args=["export", "classification", "--format", "json"]).output)
+    assert sum(r["lines"] for r in as_json) == sum(int(r["lines"]) for r in exported)
+    # The contributions export writes to standard output too (a deprecated click call used to break it).
+    exported = runner.invoke(args=["export", "contributions", "--format", "json"])
+    assert exported.exit_code == 0, exported.output
+    assert len(json.loads(exported.output)) == sum(r["lines"] for r in as_json)

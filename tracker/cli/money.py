@@ -1,4 +1,6 @@
 """Commands for contributions, committees, classification, pledge flags."""
+import sys
+
 import click
 from flask.cli import with_appcontext
 
@@ -81,7 +83,35 @@ def export_contributions(fmt, out):
             count = contributions.export_contributions(organization.id, handle, fmt)
         click.echo(f"Wrote {count} contributions to {out}", err=True)
     else:
-        contributions.export_contributions(organization.id, click.get_text_stream("stdout"), fmt)
+        contributions.export_contributions(organization.id, sys.stdout, fmt)
+
+
+@click.command("classification")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None, help="File to write (default: stdout).")
+@with_appcontext
+def export_classification(fmt, out):
+    """How many contributions and dollars fell into each donor class, by the rule that decided
+    them (columns: donor_class, rule, confidence, lines, amount, cash)."""
+    import csv
+    import json
+
+    from tracker.services import flags
+
+    rows = flags.classification_rows(command_organization())
+    handle = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        if fmt == "json":
+            json.dump([{**row, "amount": str(row["amount"]), "cash": str(row["cash"])} for row in rows], handle, indent=1)
+            handle.write("\n")
+        else:
+            writer = csv.DictWriter(handle, flags.CLASS_REPORT_COLUMNS)
+            writer.writeheader()
+            writer.writerows(rows)  # class and rule names are our own vocabulary: nothing to neutralize
+    finally:
+        if out:
+            handle.close()
+            click.echo(f"Wrote {len(rows)} rows to {out}", err=True)
 
 
 @click.group("donor-list")
@@ -155,5 +185,6 @@ def register(app, import_group, export_group) -> None:
     import_group.add_command(import_contributions)
     import_group.add_command(import_committees)
     export_group.add_command(export_contributions)
+    export_group.add_command(export_classification)
     app.cli.add_command(donor_list_group)
     app.cli.add_command(flags_group)

@@ -10,8 +10,13 @@ from wtforms import SubmitField
 from tracker.extensions import db
 from tracker.models import Person
 from tracker.money_pages import charts
+from tracker.scorecards.queries import Table
+from tracker.scorecards.views import download
 from tracker.services import contributions, flags
-from tracker.web import owned_or_404, page_number, role_required
+from tracker.web import current_organization, owned_or_404, page_number, role_required
+
+CLASSIFICATION_LABELS = {"donor_class": "Donor class", "rule": "Rule that decided", "confidence": "Confidence",
+                         "lines": "Lines", "amount": "Amount ($)", "cash": "Cash ($, memo lines left out)"}
 
 
 class NotifyForm(FlaskForm):
@@ -82,3 +87,28 @@ def person_download(person_id: int, fmt: str):
     mimetype = "text/csv" if fmt == "csv" else "application/json"
     return Response(handle.getvalue(), mimetype=f"{mimetype}; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="person-{person.id}-contributions.{fmt}"'})
+
+
+def _classification_table() -> Table:
+    organization = current_organization() or abort(404)
+    return Table([(key, CLASSIFICATION_LABELS[key]) for key in flags.CLASS_REPORT_COLUMNS],
+                 flags.classification_rows(organization), "Contributions by donor class and the rule that decided")
+
+
+@bp.get("/classification")
+def classification():
+    """How many contributions and dollars fell into each donor class, and which rule decided them."""
+    table = _classification_table()
+    by_class: dict[str, dict] = {}
+    for row in table.rows:
+        total = by_class.setdefault(row["donor_class"], {"donor_class": row["donor_class"], "lines": 0, "cash": 0})
+        total["lines"] += row["lines"]
+        total["cash"] += row["cash"]
+    return render_template("money_pages/classification.html", table=table, by_class=list(by_class.values()))
+
+
+@bp.get("/classification.<fmt>")
+def classification_download(fmt: str):
+    if fmt not in ("csv", "json"):
+        abort(404)
+    return download(_classification_table(), "classification", fmt)

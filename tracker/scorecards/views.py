@@ -6,6 +6,7 @@ import io
 import json
 import os
 import time
+from decimal import Decimal
 from functools import wraps
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -81,7 +82,10 @@ def _is_member() -> bool:
 # --- downloads ----------------------------------------------------------------------------------
 
 def _csv_cell(value) -> str:
-    """A cell as text; a leading = + - @ is neutralized so spreadsheets never run it as a formula."""
+    """A cell as text; a leading = + - @ is neutralized so spreadsheets never run it as a formula
+    (a number stays as it is: a refund's -250.00 is a number, not a formula)."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return str(value)
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 

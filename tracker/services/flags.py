@@ -14,6 +14,7 @@ only on a published violation that still has money after refunds.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
 import pandas as pd
 from sqlalchemy import func, or_, select, update
@@ -351,6 +352,19 @@ def evaluate_organization(org: Organization, now: datetime | None = None) -> dic
             total[key] += result[key]
         total["broken_pledges"] += sum(1 for p in result["pledges"] if p["status"] == "broken")
     return total
+
+
+CLASS_REPORT_COLUMNS = ("donor_class", "rule", "confidence", "lines", "amount", "cash")
+
+
+def classification_rows(org: Organization) -> list[dict]:
+    """``classification_report`` as plain rows (CLASS_REPORT_COLUMNS; dollars as Decimal with
+    cents, cash leaving memo lines out), for the public page, its downloads and the CLI export."""
+    report = classification_report(org)
+    return [{"donor_class": row.donor_class or "not classified yet", "rule": row.rule, "confidence": row.confidence,
+             "lines": int(row.count), "amount": Decimal(int(row.amount_cents)).scaleb(-2),
+             "cash": Decimal(int(row.cash_cents)).scaleb(-2)}
+            for row in report.itertuples(index=False)]
 
 
 def classification_report(org: Organization) -> pd.DataFrame:
