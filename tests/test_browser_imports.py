@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.browser_steps import sign_in
+
 pytestmark = pytest.mark.browser
 
 HOUSE_XML = "house-clerk-rollcall-xml/roll240_2025.xml"
@@ -12,11 +14,7 @@ HOUSE_XML = "house-clerk-rollcall-xml/roll240_2025.xml"
 def test_upload_preview_import_then_resolve_a_voter(live_server, browser, realdata):
     context = browser.new_context()
     page = context.new_page()
-    page.goto(live_server + "/login")
-    page.get_by_label("E-mail").fill("admin@demo.example")
-    page.get_by_label("Password").fill("demo-password-1")
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_url(live_server + "/")
+    sign_in(page, live_server, "admin@demo.example")
 
     page.goto(live_server + "/imports/upload")
     page.get_by_label("What the file holds").select_option("votes")

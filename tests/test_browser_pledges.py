@@ -4,17 +4,15 @@ import re
 
 import pytest
 
+from tests.browser_steps import sign_in
+
 pytestmark = pytest.mark.browser
 
 
 def test_issue_then_sign_on_a_phone(live_server, browser):
     committee = browser.new_context()
     page = committee.new_page()
-    page.goto(live_server + "/login")
-    page.get_by_label("E-mail").fill("committee@demo.example")
-    page.get_by_label("Password").fill("demo-password-1")
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_url(live_server + "/")
+    sign_in(page, live_server, "committee@demo.example")
     page.goto(live_server + "/candidates/")
     page.get_by_role("link", name="Issue a pledge").click()
     page.wait_for_url("**/candidates/pledges/new")

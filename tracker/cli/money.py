@@ -96,6 +96,7 @@ def export_classification(fmt, out):
     import csv
     import json
 
+    from tracker.csv_cells import neutralize
     from tracker.services import flags
 
     rows = flags.classification_rows(command_organization())
@@ -107,7 +108,7 @@ def export_classification(fmt, out):
         else:
             writer = csv.DictWriter(handle, flags.CLASS_REPORT_COLUMNS)
             writer.writeheader()
-            writer.writerows(rows)  # class and rule names are our own vocabulary: nothing to neutralize
+            writer.writerows({key: neutralize(value) for key, value in row.items()} for row in rows)
     finally:
         if out:
             handle.close()

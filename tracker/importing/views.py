@@ -14,7 +14,7 @@ from tracker.extensions import db
 from tracker.importing.forms import CancelForm, StartForm, UploadForm
 from tracker.models import ImportRowError, ImportRun
 from tracker.services import ingest, jobs
-from tracker.services.votes import neutralize
+from tracker.csv_cells import neutralize
 from tracker.web import owned_or_404, page_number, role_required
 
 bp = Blueprint("importing", __name__, url_prefix="/imports")

@@ -6,7 +6,6 @@ import io
 import json
 import os
 import time
-from decimal import Decimal
 from functools import wraps
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -16,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from tracker import charts
+from tracker.csv_cells import neutralize
 from tracker.extensions import db
 from tracker.models import Alignment, Excusal, RollCall
 from tracker.scorecards import queries
@@ -82,12 +82,8 @@ def _is_member() -> bool:
 # --- downloads ----------------------------------------------------------------------------------
 
 def _csv_cell(value) -> str:
-    """A cell as text; a leading = + - @ is neutralized so spreadsheets never run it as a formula
-    (a number stays as it is: a refund's -250.00 is a number, not a formula)."""
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return str(value)
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """A cell as text, neutralized (tracker.csv_cells): never run as a formula by a spreadsheet."""
+    return "" if value is None else str(neutralize(value))
 
 
 def download(table: queries.Table, filename: str, fmt: str) -> Response:

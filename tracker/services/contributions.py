@@ -33,6 +33,7 @@ from sqlalchemy import bindparam, false, insert, select, update
 from imports import Batch
 from imports.money_common import CONTRIBUTION_COLUMNS, version_ranks
 from tracker import money
+from tracker.csv_cells import neutralize
 from tracker.extensions import db
 from tracker.models import Committee, Contribution, Person, PersonIdentifier
 from tracker.services import audit, bulk
@@ -660,13 +661,6 @@ def format_dollars(cents: int) -> str:
     """Integer cents as dollars with cents ("-500.00"), exact (no float)."""
     sign = "-" if cents < 0 else ""
     return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
-
-
-def neutralize(value):
-    """A CSV cell safe to open in a spreadsheet: text starting with = + - @ gets a leading '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def write_export(rows, handle, fmt: str = "csv") -> int:

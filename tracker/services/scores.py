@@ -31,6 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from imports import Batch, RowError
 from imports.vote_options import POSITIONS
 from tracker import scoring
+from tracker.csv_cells import neutralize
 from tracker.extensions import db
 from tracker.models import (Alignment, Excusal, Organization, Person, PersonIdentifier, Plank, ProgramVersion,
                             RollCall, Score, Term, VotePosition)
@@ -554,13 +555,6 @@ def _recompute_after(organization, result: ImportResult) -> ImportResult:
 # ---------------------------------------------------------------------------------------------
 # Exports
 # ---------------------------------------------------------------------------------------------
-
-def neutralize(value):
-    """A CSV cell that a spreadsheet would run as a formula (= + - @) gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
 
 def _render(columns: list[str], records: list[dict], fmt: str) -> str:
     if fmt == "json":

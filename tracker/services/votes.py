@@ -21,6 +21,7 @@ import pandas as pd
 from sqlalchemy import bindparam, literal_column
 
 from imports import Batch, RowError
+from tracker.csv_cells import neutralize
 from tracker.extensions import db
 from tracker.models import Body, Person, PersonIdentifier, RollCall, VotePosition
 from tracker.services import audit, bulk, scores
@@ -348,13 +349,6 @@ def export_rows(organization_id: int, batch_size: int = 5_000):
                "person_ids": ids_text.get(person_id, "") if person_id else "", "position": position,
                "raw_label": raw_label, "tracker_person_id": person_id or "", "voter_key": voter_key,
                "needs_review": bool(needs_review)}
-
-
-def neutralize(value):
-    """A CSV cell safe to open in a spreadsheet: text starting with = + - @ gets a leading '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def export_votes(organization_id: int, handle, fmt: str = "csv") -> int:
