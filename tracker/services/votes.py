@@ -257,7 +257,8 @@ class VoteLoader:
             bulk.copy_frame(VotePosition.__table__, records.assign(organization_id=self.organization_id))
             return
         if self.deferred_indexes is None:
-            self.deferred_indexes = self._defer_indexes(connection, int(self.positions_written / max(progress, 1e-6)))
+            # Extrapolated from the first batch: at most 100 times it (a parser's early progress can be ~0).
+            self.deferred_indexes = self._defer_indexes(connection, int(self.positions_written / max(progress, 0.01)))
         # SQLite: the driver's executemany with the statement SQLAlchemy compiles (no per-row
         # parameter processing), several times faster than Core's executemany on a million rows.
         # The organization is the same on every row: written once into the statement, not bound per row.
