@@ -7,16 +7,18 @@ Baseline: measured on the whole file by default (BENCH_BASELINE_ROWS=0), also on
 each run. A smaller BENCH_BASELINE_ROWS times a slice and scales it linearly to the full file
 (`baseline_scaled_from` in the JSON), which flatters the baseline: its per-row cost grows with
 the table.
-Writes bench/results/votes_import.json.
+Ours and the baseline alternate, run by run. Writes bench/results/votes_import.json.
 """
 import csv
 import os
+import shutil
+import statistics
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.harness import database_kind, median_time, peak_rss_mb, runs_from_env, scratch_app, write_result
+from bench.harness import database_kind, peak_rss_mb, runs_from_env, scratch_app, write_result
 
 MEMBERS = int(os.environ.get("BENCH_MEMBERS", 435))
 ROLL_CALLS = int(os.environ.get("BENCH_ROLL_CALLS", 2300))
@@ -72,92 +74,84 @@ def fresh_org():
     return org
 
 
-def ours(path: Path) -> dict:
+def ours_once(path: Path) -> float:
+    """One timed run of `run_import` on a fresh database and roster."""
     from tracker.extensions import db
     from tracker.services import ingest
     from tracker.services.jobs import LOADERS
 
-    state = {}
-
-    def setup():
-        if "app" in state:
-            with state["app"].app_context():
-                db.engine.dispose()
-        state["app"] = scratch_app()
-        state["ctx"] = state["app"].app_context()
-        state["ctx"].push()
-        state["org"] = fresh_org()
-
-    def run():
-        result = ingest.run_import(state["org"], "votes", path, LOADERS["votes"], ingest.ImportOptions(fmt="csv"))
+    app = scratch_app()
+    with app.app_context():
+        org = fresh_org()
+        started = time.perf_counter()
+        result = ingest.run_import(org, "votes", path, LOADERS["votes"], ingest.ImportOptions(fmt="csv"))
+        elapsed = time.perf_counter() - started
         assert result.status == "succeeded" and result.imported == ROLL_CALLS * MEMBERS, result.summary()
-        state["result"] = result
-        state["ctx"].pop()
-
-    median, times = median_time(run, runs=runs_from_env(3), setup=setup)
-    return {"median_s": round(median, 3), "times_s": [round(t, 3) for t in times]}
+        db.engine.dispose()
+    return elapsed
 
 
-def baseline(path: Path) -> dict:
+def baseline_once(path: Path) -> float:
     """csv.reader, one RollCall per new roll call and one VotePosition ORM object per row, commit."""
     from imports.vote_options import canonical_position
     from tracker.extensions import db
     from tracker.models import Body, RollCall, VotePosition
     from tracker.services.people import persons_by_identifier
 
-    def run_once():
-        app = scratch_app()
-        with app.app_context():
-            org = fresh_org()
-            body_id = db.session.execute(db.select(Body.id)).scalar_one()
-            start = time.perf_counter()
-            roll_calls = {}
-            # The baseline matches voters too, but generously: one lookup of all ids up front.
-            people_by_key = persons_by_identifier(org.id, [f"bioguide:B{m:06d}" for m in range(MEMBERS)])
-            with open(path, newline="", encoding="utf-8") as handle:
-                reader = csv.reader(handle)
-                next(reader)
-                for number, row in enumerate(reader):
-                    if BASELINE_ROWS and number >= BASELINE_ROWS:
-                        break
-                    body, day, motion, title, result, person, option, person_id, source_id = row
-                    roll_call = roll_calls.get(source_id)
-                    if roll_call is None:
-                        roll_call = RollCall(organization_id=org.id, body_id=body_id, voted_on=date.fromisoformat(day),
-                                             source="csv", source_id=source_id, motion=motion, title=title, result=result)
-                        db.session.add(roll_call)
-                        db.session.flush()
-                        roll_calls[source_id] = roll_call
-                    db.session.add(VotePosition(organization_id=org.id, roll_call_id=roll_call.id, voter_key=person_id,
-                                                voter_name=person, raw_label=option, position=canonical_position(option),
-                                                person_id=people_by_key.get(person_id), source_line=number + 2))
-            db.session.commit()
-            elapsed = time.perf_counter() - start
-            db.engine.dispose()
-        return elapsed
-
-    times = [run_once() for _ in range(runs_from_env(3))]
-    times.sort()
-    median = times[len(times) // 2]
-    return {"slice_median_s": round(median, 3), "slice_times_s": [round(t, 3) for t in times]}
+    app = scratch_app()
+    with app.app_context():
+        org = fresh_org()
+        body_id = db.session.execute(db.select(Body.id)).scalar_one()
+        start = time.perf_counter()
+        roll_calls = {}
+        # The baseline matches voters too, but generously: one lookup of all ids up front.
+        people_by_key = persons_by_identifier(org.id, [f"bioguide:B{m:06d}" for m in range(MEMBERS)])
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            next(reader)
+            for number, row in enumerate(reader):
+                if BASELINE_ROWS and number >= BASELINE_ROWS:
+                    break
+                body, day, motion, title, result, person, option, person_id, source_id = row
+                roll_call = roll_calls.get(source_id)
+                if roll_call is None:
+                    roll_call = RollCall(organization_id=org.id, body_id=body_id, voted_on=date.fromisoformat(day),
+                                         source="csv", source_id=source_id, motion=motion, title=title, result=result)
+                    db.session.add(roll_call)
+                    db.session.flush()
+                    roll_calls[source_id] = roll_call
+                db.session.add(VotePosition(organization_id=org.id, roll_call_id=roll_call.id, voter_key=person_id,
+                                            voter_name=person, raw_label=option, position=canonical_position(option),
+                                            person_id=people_by_key.get(person_id), source_line=number + 2))
+        db.session.commit()
+        elapsed = time.perf_counter() - start
+        db.engine.dispose()
+    return elapsed
 
 
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-votes-"))
     path, rows = write_file(folder)
-    fast = ours(path)
-    ours_peak_rss = peak_rss_mb()  # before the baseline, whose ORM objects would count otherwise
-    slow = baseline(path)
+    # Ours and the baseline alternate, run by run, so both see the same machine (the baseline's
+    # time moved between 57 and 80 s from one benchmark to the next when it ran after ours).
+    times, baseline_times, ours_peak_rss = [], [], None
+    for _ in range(runs_from_env(3)):
+        times.append(ours_once(path))
+        if ours_peak_rss is None:
+            ours_peak_rss = peak_rss_mb()  # before any baseline run, whose ORM objects would count otherwise
+        baseline_times.append(baseline_once(path))
+    median, baseline_slice_median = statistics.median(times), statistics.median(baseline_times)
     scale = rows / BASELINE_ROWS if BASELINE_ROWS else 1
-    baseline_median = round(slow["slice_median_s"] * scale, 3)
+    baseline_median = round(baseline_slice_median * scale, 3)
     kind = database_kind()
-    write_result("votes_import" if kind == "sqlite" else f"votes_import_{kind}", rows=rows, median_s=fast["median_s"], times_s=fast["times_s"],
-                 baseline_median_s=baseline_median, baseline_scaled_from=BASELINE_ROWS or rows,
-                 baseline_slice_median_s=slow["slice_median_s"], baseline_slice_times_s=slow["slice_times_s"],
-                 ratio=round(baseline_median / fast["median_s"], 2), database=kind,
+    write_result("votes_import" if kind == "sqlite" else f"votes_import_{kind}", rows=rows, median_s=round(median, 3),
+                 times_s=[round(t, 3) for t in times], baseline_median_s=baseline_median,
+                 baseline_scaled_from=BASELINE_ROWS or rows, baseline_slice_median_s=round(baseline_slice_median, 3),
+                 baseline_slice_times_s=[round(t, 3) for t in baseline_times],
+                 ratio=round(baseline_median / median, 2), database=kind,
                  peak_rss_mb=ours_peak_rss, peak_rss_mb_with_baseline=peak_rss_mb(),
                  file=f"generic vote CSV, {MEMBERS} members x {ROLL_CALLS} roll calls, {path.stat().st_size // 1_000_000} MB")
-    path.unlink()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
