@@ -16,7 +16,7 @@ _PEOPLE_MODULES: list[str] = [
     "congress_legislators", "openstates_people", "popolo", "people_csv",
 ]
 # Money formats (issue: campaign money)
-_MONEY_MODULES: list[str] = ["fec", "fec_schedule_a", "form460", "money_csv"]
+_MONEY_MODULES: list[str] = ["fec", "fec_schedule_a", "form460", "money_csv", "calaccess_filings"]
 # Scoring inputs (issue: scoring): alignments and excused absences
 _SCORING_MODULES: list[str] = ["alignments_csv", "excusals_csv"]
 

@@ -87,8 +87,9 @@ class Form460(Parser):
             out, errors = _normalize(frame, lines, raws, path.name, layout, schedule)
             notes = []
             if layout == "calaccess" and "FILER_ID" not in {str(c).upper() for c in frame.columns} and total == len(frame):
-                notes.append("CAL-ACCESS RCPT_CD names no filer: each line's recipient is its FILING_ID; add a "
-                             "FILER_ID column (from FILER_FILINGS_CD) to link lines to committees")
+                notes.append("CAL-ACCESS RCPT_CD names no filer: a line's recipient is its filing until "
+                             "FILER_FILINGS_CD links the filing to its committee (`flask import committees "
+                             "FILER_FILINGS_CD.TSV`, before or after this file)")
             yield Batch(tables={"contributions": out}, errors=errors, read=len(frame), progress=progress, notes=notes)
         if total == 0:
             what = "a Form 497 late-contribution report" if layout == "f497" else "a contribution file"

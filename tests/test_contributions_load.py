@@ -446,3 +446,56 @@ def test_calaccess_amendment_replaces_its_filing(app, org, tmp_path):
     counted = db.session.execute(select(Contribution.tran_id, Contribution.amount_cents, Contribution.filing_id)
                                  .where(Contribution.superseded.is_(False))).all()
     assert counted == [("A1", 20_000, "2001234//1")]
+
+
+FILER_FILINGS_HEADER = ("FILER_ID\tFILING_ID\tPERIOD_ID\tFORM_ID\tFILING_SEQUENCE\tFILING_DATE\tSTMNT_TYPE\tSTMNT_STATUS"
+                        "\tSESSION_ID\tUSER_ID\tSPECIAL_AUDIT\tFINE_AUDIT\tRPT_START\tRPT_END\tRPT_DATE\tFILING_TYPE\n")
+
+
+def filer_filings(path, *links):
+    """FILER_FILINGS_CD rows in the dump's layout: (filer, filing, version) each."""
+    path.write_text(FILER_FILINGS_HEADER + "".join(
+        f"{filer}\t{filing}\t3260\tF460\t{version}\t3/15/2024 12:00:00 AM\t10001\t11001\t2023\tSYSTEM\t\t\t"
+        f"1/1/2024 12:00:00 AM\t2/17/2024 12:00:00 AM\t3/15/2024 12:00:00 AM\t22006\n" for filer, filing, version in links))
+    return path
+
+
+def test_calaccess_lines_reach_their_committee_through_filer_filings(app, org, tmp_path):
+    """RCPT_CD names filings; FILER_FILINGS_CD names their filer. Whichever arrives first, the lines
+    end up with the filer as recipient, so a person linked by `state_filer` sees them."""
+    from tests.test_imports_form460 import RCPT_CD_HEADER, rcpt_cd_line
+
+    person = make_person(org, "Council Candidate", ids={"state_filer": "1364564"}, tracked=True)
+    db.session.commit()
+    receipts = tmp_path / "RCPT_CD.TSV"
+    receipts.write_text(RCPT_CD_HEADER + rcpt_cd_line(0, "A1", "IND", "DOE", "JANE", "250.00", "3/1/2024")
+                        + rcpt_cd_line(0, "A2", "OTH", "ACME BUILDERS, INC.", "", "1000.00", "3/2/2024"))
+    # Receipts first: the recipient is the filing until the links arrive.
+    assert service.import_contributions(org, receipts).imported == 2
+    assert set(db.session.scalars(select(Contribution.recipient_committee_id))) == {"2001234"}
+    links = filer_filings(tmp_path / "FILER_FILINGS_CD.TSV", ("1364564", "2001234", 0), ("1364564", "2001234", 1),
+                          ("1400000", "2009999", 0))
+    result = service.import_committees(org, links)
+    assert (result.summary()["format"], result.imported, result.duplicates) == ("calaccess-filings", 2, 1), result.summary()
+    assert result.report["contributions_linked_to_filers"] == 2
+    assert set(db.session.scalars(select(Contribution.recipient_committee_id))) == {"1364564"}
+    assert service.person_committee_ids(person)[0] == ["1364564"]
+    assert service.person_money(person)["total_cents"] == 125_000
+    # Both files again: nothing changes.
+    assert (service.import_committees(org, links).imported, service.import_contributions(org, receipts).duplicates) == (0, 2)
+    assert set(db.session.scalars(select(Contribution.recipient_committee_id))) == {"1364564"}
+    # Links first: a new filing's lines get their filer on the way in, and --only-tracked keeps them.
+    service.import_committees(org, filer_filings(tmp_path / "more_links.tsv", ("1364564", "2005555", 0)))
+    later = tmp_path / "RCPT_CD_2.TSV"
+    later.write_text(RCPT_CD_HEADER + rcpt_cd_line(0, "B1", "IND", "ROE", "RICHARD", "75.00", "4/1/2024")
+                     .replace("2001234", "2005555"))
+    assert service.import_contributions(org, later, only_tracked=True).imported == 1
+    assert db.session.scalar(select(Contribution.recipient_committee_id).where(Contribution.tran_id == "B1")) == "1364564"
+
+
+def test_filer_filings_bad_rows_and_conflicts_are_reported(app, org, tmp_path):
+    links = filer_filings(tmp_path / "links.tsv", ("1364564", "2001234", 0), ("abc", "2001235", 0))
+    result = service.import_committees(org, links)
+    assert (result.imported, [(e.line, e.field) for e in result.errors]) == (1, [(3, "FILER_ID")])
+    conflict = service.import_committees(org, filer_filings(tmp_path / "other.tsv", ("1999999", "2001234", 0)))
+    assert conflict.imported == 0 and "linked to filer 1364564 already" in conflict.errors[0].message

@@ -8,7 +8,7 @@ from tracker.cli import command_organization, emit_import_result, run_import_com
 from tracker.vocabulary import DONOR_LISTS
 
 CONTRIBUTION_FORMATS = ["auto", "fec-itcont", "fec-itpas2", "fec-itoth", "fec-schedule-a", "form460", "csv"]
-COMMITTEE_FORMATS = ["auto", "fec-cm", "fec-cn", "fec-ccl"]
+COMMITTEE_FORMATS = ["auto", "fec-cm", "fec-cn", "fec-ccl", "calaccess-filings"]
 
 
 def _emit(result, as_json: bool) -> None:
@@ -55,14 +55,16 @@ def import_contributions(path, fmt, committees_path, only_tracked, no_classify, 
 @click.command("committees")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(COMMITTEE_FORMATS), default="auto", show_default=True,
-              help="fec-cm (committee master), fec-cn (candidate master), fec-ccl (linkage), or auto.")
+              help="fec-cm (committee master), fec-cn (candidate master), fec-ccl (linkage), "
+                   "calaccess-filings (CAL-ACCESS FILER_FILINGS_CD), or auto.")
 @click.option("--dry-run", is_flag=True, help="Read and count everything, write nothing.")
 @click.option("--strict", is_flag=True, help="Reject the whole file if any row is bad.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the counts.")
 @with_appcontext
 def import_committees(path, fmt, dry_run, strict, as_json):
-    """Import FEC committees (cm), candidates (cn) or candidate-committee links (ccl); committees are
-    linked to people through their fec_candidate / fec_committee identifiers."""
+    """Import FEC committees (cm), candidates (cn) or candidate-committee links (ccl), or CAL-ACCESS
+    filer filings (which committee made each filing: RCPT_CD lines then reach their committee);
+    committees are linked to people through their fec_candidate / fec_committee / state_filer ids."""
     from tracker.services.contributions import CommitteeLoader
 
     _emit(run_import_command("committees", path, fmt, {}, dry_run, strict, CommitteeLoader), as_json)

@@ -1,7 +1,7 @@
 """All models, importable from one place (and registered on db.metadata for migrations)."""
 from tracker.models.accounts import AuditEvent, Member, Organization
 from tracker.models.imports import ImportProgress, ImportRowError, ImportRun
-from tracker.models.money import Committee, Contribution, DonorListEntry, Flag
+from tracker.models.money import Committee, Contribution, DonorListEntry, FilingLink, Flag
 from tracker.models.people import (ID_SCHEMES, Body, Endorsement, Person, PersonIdentifier,
                                    QuestionnaireAnswer, Term)
 from tracker.models.pledges import Pledge, PledgeClause
@@ -12,7 +12,7 @@ from tracker.models.votes import Alignment, Excusal, RollCall, VotePosition, Vot
 
 __all__ = [
     "AuditEvent", "Member", "Organization", "ImportProgress", "ImportRowError", "ImportRun", "Committee",
-    "Contribution", "DonorListEntry", "Flag", "ID_SCHEMES", "Body", "Endorsement", "Person", "PersonIdentifier",
+    "Contribution", "DonorListEntry", "FilingLink", "Flag", "ID_SCHEMES", "Body", "Endorsement", "Person", "PersonIdentifier",
     "QuestionnaireAnswer", "Term", "Pledge", "PledgeClause", "Amendment", "Ballot", "BallotVote",
     "Plank", "Program", "ProgramVersion", "Proposal", "Score", "Alignment", "Excusal", "RollCall",
     "VotePosition", "VoterReview",

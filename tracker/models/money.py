@@ -103,6 +103,18 @@ class Contribution(OrgScoped, db.Model):
     import_run_id: Mapped[int | None] = mapped_column(Integer)  # the ImportRun that wrote it (no FK: see above)
 
 
+class FilingLink(OrgScoped, db.Model):
+    """CAL-ACCESS: the filer (committee) that made a filing. RCPT_CD lines name only their filing;
+    imported from FILER_FILINGS_CD, this link gives them their recipient committee."""
+
+    __table_args__ = (UniqueConstraint("organization_id", "filing_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = organization_column(index=False)  # the unique index leads with it
+    filing_id: Mapped[str] = mapped_column(String(40))
+    filer_id: Mapped[str] = mapped_column(String(40))
+
+
 class Flag(OrgScoped, db.Model):
     """A pledge clause's verdict on one receipt, net of matched refunds, with its evidence."""
 

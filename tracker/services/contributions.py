@@ -30,12 +30,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import bindparam, false, func, insert, select, update
 
-from imports import Batch
+from imports import Batch, RowError
 from imports.money_common import CONTRIBUTION_COLUMNS, version_ranks
 from tracker import money
 from tracker.csv_cells import neutralize
 from tracker.extensions import db
-from tracker.models import Committee, Contribution, Person, PersonIdentifier
+from tracker.models import Committee, Contribution, FilingLink, Person, PersonIdentifier
 from tracker.services import audit, bulk
 from tracker.services.paging import RowsPage
 from tracker.services.ingest import ImportContext, ImportOptions, ImportResult, run_import
@@ -138,6 +138,7 @@ class ContributionLoader:
         frame = batch.tables.get("contributions")
         if frame is None or frame.empty:
             return 0, 0
+        _link_filings(self.org_id, frame)  # before --only-tracked, which looks at the recipient
         if self.only_tracked:
             keep = (frame["recipient_committee_id"].isin(self.tracked_committees)
                     | frame["candidate_id"].isin(self.tracked_candidates))
@@ -295,6 +296,55 @@ class ContributionLoader:
         statement = (update(self.table).where(self.table.c.id == bindparam("_id"))
                      .values({c: bindparam(c) for c in columns}))
         db.session.execute(statement, records.to_dict("records"))
+
+
+def filers_of(organization_id: int, filing_ids: list[str]) -> dict[str, str]:
+    """CAL-ACCESS filer id of each filing that FILER_FILINGS_CD linked (FilingLink)."""
+    found = {}
+    for start in range(0, len(filing_ids), LOOKUP_SLICE):
+        found.update(db.session.execute(select(FilingLink.filing_id, FilingLink.filer_id).where(
+            FilingLink.organization_id == organization_id,
+            FilingLink.filing_id.in_(filing_ids[start:start + LOOKUP_SLICE]))).all())
+    return found
+
+
+def _link_filings(organization_id: int, frame: pd.DataFrame) -> None:
+    """CAL-ACCESS lines whose recipient is still their filing (RCPT_CD names no filer; see
+    imports/form460.py) get the filer that FILER_FILINGS_CD links to that filing, in place."""
+    report = frame["report_id"]
+    if not report.notna().any():  # FEC files: no report ids at all
+        return
+    text = report.astype("string")
+    filing = text.str.split(":", n=2).str[1]
+    unlinked = (text.str.startswith("cal:") & (frame["recipient_committee_id"].astype("string") == filing)).fillna(False)
+    unlinked = unlinked.to_numpy(dtype=bool)
+    if not unlinked.any():
+        return
+    filers = filing[unlinked].map(filers_of(organization_id, filing[unlinked].unique().tolist()))
+    frame.loc[unlinked, "recipient_committee_id"] = filers.where(filers.notna(), frame.loc[unlinked, "recipient_committee_id"])
+
+
+def relink_filings(organization_id: int) -> int:
+    """Stored CAL-ACCESS lines whose recipient is still their filing, and whose filing a FilingLink
+    now names the filer of, get that filer (and its Committee) as recipient. Returns the lines changed."""
+    table = Contribution.__table__
+    owned = [table.c.organization_id == organization_id, table.c.source == "form460"]
+    pairs = db.session.execute(select(table.c.report_id, table.c.recipient_committee_id).distinct()
+                               .where(*owned, table.c.report_id.like("cal:%"))).all()
+    waiting = [(report_id, recipient) for report_id, recipient in pairs if report_id.split(":")[1] == recipient]
+    filers = filers_of(organization_id, sorted({recipient for _, recipient in waiting}))
+    if not filers:
+        return 0
+    committee_pk = dict(db.session.execute(select(Committee.committee_id, Committee.id).where(
+        Committee.organization_id == organization_id, Committee.committee_id.in_(sorted(set(filers.values()))))).all())
+    relinked = 0
+    for report_id, filing in waiting:
+        filer = filers.get(filing)
+        if filer is not None:
+            relinked += db.session.execute(
+                update(table).where(*owned, table.c.report_id == report_id, table.c.recipient_committee_id == filing)
+                .values(recipient_committee_id=filer, committee_pk=committee_pk.get(filer))).rowcount
+    return relinked
 
 
 def supersede_dropped_lines(organization_id: int, reports: set[tuple[str, str]]) -> int:
@@ -481,7 +531,8 @@ class CommitteeLoader:
         for table, frame in batch.tables.items():
             if frame.empty:
                 continue
-            handler = {"committees": self._committees, "candidates": self._candidates, "links": self._links}[table]
+            handler = {"committees": self._committees, "candidates": self._candidates, "links": self._links,
+                       "filing_links": self._filing_links}[table]
             i, d = handler(frame, context)
             imported += i
             duplicates += d
@@ -490,6 +541,12 @@ class CommitteeLoader:
     def finish(self, context: ImportContext) -> None:
         linked = link_committees_to_people(self.org_id)
         context.report["committees_linked_to_people"] = linked
+        if context.parser_name == "calaccess-filings":
+            relinked = relink_filings(self.org_id)
+            context.report["contributions_linked_to_filers"] = relinked
+            if relinked:  # those receipts now reach their committee's person: judge the pledges again
+                from tracker.services import flags
+                flags.evaluate_organization(context.organization)
         audit.record(self.org_id, "import_committees", "ImportRun",
                      after={"file": context.path.name, "linked": linked}, member=context.options.actor)
 
@@ -553,6 +610,28 @@ class CommitteeLoader:
                 imported += 1
         db.session.flush()
         return imported, duplicates
+
+    def _filing_links(self, frame: pd.DataFrame, context) -> tuple[int, int]:
+        """FILER_FILINGS_CD rows: one link per filing (its versions repeat it); a filing already
+        linked to another filer is reported, not changed."""
+        repeated = frame.duplicated("filing_id", keep="first").to_numpy()
+        first_filer = frame.drop_duplicates("filing_id").set_index("filing_id")["filer_id"]
+        for filing, filer, line in frame.loc[repeated, ["filing_id", "filer_id", "source_line"]].itertuples(index=False):
+            if first_filer[filing] != filer:
+                context.extra_errors.append(RowError(int(line), "FILER_ID", f"filing {filing} is linked to filer "
+                                                     f"{first_filer[filing]} earlier in the file; {filer} was not recorded"))
+        frame = frame.loc[~repeated]
+        stored = filers_of(self.org_id, frame["filing_id"].tolist())
+        known = frame["filing_id"].isin(stored).to_numpy()
+        for filing, filer, line in frame.loc[known, ["filing_id", "filer_id", "source_line"]].itertuples(index=False):
+            if stored[filing] != filer:
+                context.extra_errors.append(RowError(int(line), "FILER_ID", f"filing {filing} is linked to filer "
+                                                     f"{stored[filing]} already; {filer} was not recorded"))
+        new = frame.loc[~known]
+        if len(new):
+            db.session.execute(insert(FilingLink), [{"organization_id": self.org_id, "filing_id": f, "filer_id": r}
+                                                    for f, r in zip(new["filing_id"], new["filer_id"])])
+        return len(new), int(known.sum()) + int(repeated.sum())
 
     def _links(self, frame: pd.DataFrame, context) -> tuple[int, int]:
         existing = self._existing(frame["committee_id"])
