@@ -217,9 +217,9 @@ def test_downloads_have_the_page_columns_and_neutralize_formulas(client, org):
     flags = list(csv.reader(io.StringIO(client.get(f"/scorecards/people/{person.id}/flags.csv").data.decode())))
     assert flags[1][0] == "violation"
     # A donor name starting with "=" is prefixed with ' so spreadsheets never run it.
-    from tracker.scorecards.views import _csv_cell
-    assert _csv_cell('=HYPERLINK("x")') == "'=HYPERLINK(\"x\")" and _csv_cell("-5") == "'-5" and _csv_cell("ok") == "ok"
-    assert _csv_cell(-250.5) == "-250.5" and _csv_cell(None) == ""  # a number is not a formula
+    from tracker.csv_cells import cell_text
+    assert cell_text('=HYPERLINK("x")') == "'=HYPERLINK(\"x\")" and cell_text("-5") == "'-5" and cell_text("ok") == "ok"
+    assert cell_text(-250.5) == "-250.5" and cell_text(None) == ""  # a number is not a formula
     assert client.get(f"/scorecards/planks/{world.planks[0].id}/scores.json").json["data"][0]["name"]
     assert client.get(f"/scorecards/people/{person.id}/nope.csv").status_code == 404
 

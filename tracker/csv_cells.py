@@ -10,3 +10,8 @@ def neutralize(value):
     if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value
     return value
+
+
+def cell_text(value) -> str:
+    """A cell as neutralized text ("" for None)."""
+    return "" if value is None else str(neutralize(value))

@@ -1,9 +1,13 @@
 """Request-time helpers shared by the views: the current organization, role checks, paging."""
+import csv
+import io
+import json
 from functools import wraps
 
-from flask import abort, current_app, g, request
+from flask import Response, abort, current_app, g, request
 from flask_login import current_user
 
+from tracker.csv_cells import cell_text
 from tracker.extensions import db, login_manager
 from tracker.models import Member, Organization
 
@@ -61,6 +65,25 @@ def page_number() -> int:
         return max(1, int(request.args.get("page", 1)))
     except ValueError:
         return 1
+
+
+def download(table, filename: str, fmt: str) -> Response:
+    """A public table (``tracker.scorecards.queries.Table``) as CSV or JSON, with the page's columns."""
+    records = table.records()
+    if fmt == "json":
+        body = json.dumps({"caption": table.caption, "columns": [key for key, _ in table.columns],
+                           "data": records}, ensure_ascii=False, indent=1)
+        response = Response(body, mimetype="application/json")
+    else:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([label for _, label in table.columns])
+        for record in records:
+            writer.writerow([cell_text(value) for value in record.values()])
+        response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
 
 
 def init_app(app) -> None:

@@ -11,9 +11,8 @@ from tracker.extensions import db
 from tracker.models import Person
 from tracker.money_pages import charts
 from tracker.scorecards.queries import Table
-from tracker.scorecards.views import download
 from tracker.services import contributions, flags
-from tracker.web import current_organization, owned_or_404, page_number, role_required
+from tracker.web import current_organization, download, owned_or_404, page_number, role_required
 
 CLASSIFICATION_LABELS = {"donor_class": "Donor class", "rule": "Rule that decided", "confidence": "Confidence",
                          "lines": "Lines", "amount": "Amount ($)", "cash": "Cash ($, memo lines left out)"}
@@ -99,12 +98,7 @@ def _classification_table() -> Table:
 def classification():
     """How many contributions and dollars fell into each donor class, and which rule decided them."""
     table = _classification_table()
-    by_class: dict[str, dict] = {}
-    for row in table.rows:
-        total = by_class.setdefault(row["donor_class"], {"donor_class": row["donor_class"], "lines": 0, "cash": 0})
-        total["lines"] += row["lines"]
-        total["cash"] += row["cash"]
-    return render_template("money_pages/classification.html", table=table, by_class=list(by_class.values()))
+    return render_template("money_pages/classification.html", table=table, by_class=flags.class_totals(table.rows))
 
 
 @bp.get("/classification.<fmt>")

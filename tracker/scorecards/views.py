@@ -1,9 +1,6 @@
 """Public scorecards (no sign-in), the roll-call page with alignment and excusal forms, downloads
 and the embeddable badge. Views are thin: validate the request, call queries/services, render."""
-import csv
 import hashlib
-import io
-import json
 import os
 import time
 from functools import wraps
@@ -15,14 +12,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from tracker import charts
-from tracker.csv_cells import neutralize
 from tracker.extensions import db
 from tracker.models import Alignment, Excusal, RollCall
 from tracker.scorecards import queries
 from tracker.scorecards.forms import ScoringSettingsForm, DecideAlignmentForm, ExcusalForm, ProposeAlignmentForm
 from tracker.services import alignments as alignment_service
 from tracker.services import scores as score_service
-from tracker.web import current_organization, page_number, role_required
+from tracker.web import current_organization, download, page_number, role_required
 
 bp = Blueprint("scorecards", __name__, url_prefix="/scorecards")
 FORMATS = "any('csv', 'json')"
@@ -77,32 +73,6 @@ def _org():
 
 def _is_member() -> bool:
     return current_user.is_authenticated and current_user.has_role("member")
-
-
-# --- downloads ----------------------------------------------------------------------------------
-
-def _csv_cell(value) -> str:
-    """A cell as text, neutralized (tracker.csv_cells): never run as a formula by a spreadsheet."""
-    return "" if value is None else str(neutralize(value))
-
-
-def download(table: queries.Table, filename: str, fmt: str) -> Response:
-    """A public table as CSV or JSON, with the same columns as the page."""
-    records = table.records()
-    if fmt == "json":
-        body = json.dumps({"caption": table.caption, "columns": [key for key, _ in table.columns],
-                           "data": records}, ensure_ascii=False, indent=1)
-        response = Response(body, mimetype="application/json")
-    else:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([label for _, label in table.columns])
-        for record in records:
-            writer.writerow([_csv_cell(value) for value in record.values()])
-        response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    response.headers["Cache-Control"] = "public, max-age=60"
-    return response
 
 
 def _chart_json(figure_json: str | None) -> Markup | None:

@@ -367,6 +367,16 @@ def classification_rows(org: Organization) -> list[dict]:
             for row in report.itertuples(index=False)]
 
 
+def class_totals(rows: list[dict]) -> list[dict]:
+    """``classification_rows`` summed per donor class (lines and cash), in the rows' order."""
+    totals: dict[str, dict] = {}
+    for row in rows:
+        total = totals.setdefault(row["donor_class"], {"donor_class": row["donor_class"], "lines": 0, "cash": 0})
+        total["lines"] += row["lines"]
+        total["cash"] += row["cash"]
+    return list(totals.values())
+
+
 def classification_report(org: Organization) -> pd.DataFrame:
     """money.class_report over the organization's stored classification (contributions not yet
     classified appear as class "" / rule ""): lines, dollars and cash per class and rule."""
