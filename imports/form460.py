@@ -32,6 +32,9 @@ NETFILE_REQUIRED = {"Filer_ID", "Tran_ID", "Entity_Cd", "Tran_NamL", "Tran_Amt1"
 F497_REQUIRED = {"Filer_ID", "Tran_ID", "Entity_Cd", "Enty_NamL", "Amount", "Ctrib_Date"}
 CALACCESS_REQUIRED = {"FILING_ID", "AMEND_ID", "TRAN_ID", "ENTITY_CD", "CTRIB_NAML", "AMOUNT", "RCPT_DATE"}
 SHEETS = {"A-Contributions": "A", "C-Contributions": "C"}
+# A CAL-ACCESS line's report id: CALACCESS_REPORT + FILING_ID + ":" + schedule. The loader reads the
+# filing back from it to give a line its filer (RCPT_CD names only the filing).
+CALACCESS_REPORT = "cal:"
 MEMO_YES = {"X", "Y", "T", "TRUE", "YES"}
 
 
@@ -135,7 +138,7 @@ def _report_ids(frame: pd.DataFrame, filer: pd.Series, schedule: pd.Series, layo
         return pd.Series(None, index=frame.index, dtype=object)
     schedule = schedule.astype("string").fillna("").str.upper()
     if layout == "calaccess":
-        report = ("cal:" + filer + ":" + schedule).where(filer != "", "")
+        report = (CALACCESS_REPORT + filer + ":" + schedule).where(filer != "", "")
     else:
         start, end = _col(frame, "From_Date").str.slice(0, 10), _col(frame, "Thru_Date").str.slice(0, 10)
         report = ("460:" + filer + ":" + start + ":" + end + ":" + schedule).where(

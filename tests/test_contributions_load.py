@@ -466,6 +466,8 @@ def test_calaccess_lines_reach_their_committee_through_filer_filings(app, org, t
     from tests.test_imports_form460 import RCPT_CD_HEADER, rcpt_cd_line
 
     person = make_person(org, "Council Candidate", ids={"state_filer": "1364564"}, tracked=True)
+    committee = Committee(organization_id=org.id, source="ca", committee_id="1364564", name="Candidate for Council 2024")
+    db.session.add(committee)
     db.session.commit()
     receipts = tmp_path / "RCPT_CD.TSV"
     receipts.write_text(RCPT_CD_HEADER + rcpt_cd_line(0, "A1", "IND", "DOE", "JANE", "250.00", "3/1/2024")
@@ -478,7 +480,8 @@ def test_calaccess_lines_reach_their_committee_through_filer_filings(app, org, t
     result = service.import_committees(org, links)
     assert (result.summary()["format"], result.imported, result.duplicates) == ("calaccess-filings", 2, 1), result.summary()
     assert result.report["contributions_linked_to_filers"] == 2
-    assert set(db.session.scalars(select(Contribution.recipient_committee_id))) == {"1364564"}
+    assert set(db.session.execute(select(Contribution.recipient_committee_id, Contribution.committee_pk))) == {
+        ("1364564", committee.id)}
     assert service.person_committee_ids(person)[0] == ["1364564"]
     assert service.person_money(person)["total_cents"] == 125_000
     # Both files again: nothing changes.

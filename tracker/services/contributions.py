@@ -28,9 +28,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import bindparam, false, func, insert, select, update
+from sqlalchemy import bindparam, false, func, insert, literal, select, update
 
 from imports import Batch, RowError
+from imports.form460 import CALACCESS_REPORT
 from imports.money_common import CONTRIBUTION_COLUMNS, version_ranks
 from tracker import money
 from tracker.csv_cells import neutralize
@@ -316,8 +317,8 @@ def _link_filings(organization_id: int, frame: pd.DataFrame) -> None:
         return
     text = report.astype("string")
     filing = text.str.split(":", n=2).str[1]
-    unlinked = (text.str.startswith("cal:") & (frame["recipient_committee_id"].astype("string") == filing)).fillna(False)
-    unlinked = unlinked.to_numpy(dtype=bool)
+    unlinked = text.str.startswith(CALACCESS_REPORT) & (frame["recipient_committee_id"].astype("string") == filing)
+    unlinked = unlinked.fillna(False).to_numpy(dtype=bool)
     if not unlinked.any():
         return
     filers = filing[unlinked].map(filers_of(organization_id, filing[unlinked].unique().tolist()))
@@ -325,26 +326,20 @@ def _link_filings(organization_id: int, frame: pd.DataFrame) -> None:
 
 
 def relink_filings(organization_id: int) -> int:
-    """Stored CAL-ACCESS lines whose recipient is still their filing, and whose filing a FilingLink
-    now names the filer of, get that filer (and its Committee) as recipient. Returns the lines changed."""
-    table = Contribution.__table__
-    owned = [table.c.organization_id == organization_id, table.c.source == "form460"]
-    pairs = db.session.execute(select(table.c.report_id, table.c.recipient_committee_id).distinct()
-                               .where(*owned, table.c.report_id.like("cal:%"))).all()
-    waiting = [(report_id, recipient) for report_id, recipient in pairs if report_id.split(":")[1] == recipient]
-    filers = filers_of(organization_id, sorted({recipient for _, recipient in waiting}))
-    if not filers:
-        return 0
-    committee_pk = dict(db.session.execute(select(Committee.committee_id, Committee.id).where(
-        Committee.organization_id == organization_id, Committee.committee_id.in_(sorted(set(filers.values()))))).all())
-    relinked = 0
-    for report_id, filing in waiting:
-        filer = filers.get(filing)
-        if filer is not None:
-            relinked += db.session.execute(
-                update(table).where(*owned, table.c.report_id == report_id, table.c.recipient_committee_id == filing)
-                .values(recipient_committee_id=filer, committee_pk=committee_pk.get(filer))).rowcount
-    return relinked
+    """Stored CAL-ACCESS lines whose recipient is still their own filing, and whose filing a
+    FilingLink now names the filer of, get that filer (and its Committee) as recipient: one
+    UPDATE ... FROM filing_link. Returns the lines changed."""
+    table, link = Contribution.__table__, FilingLink.__table__
+    filer_committee = (select(Committee.id).where(Committee.organization_id == organization_id,
+                                                  Committee.committee_id == link.c.filer_id)
+                       .limit(1).scalar_subquery())
+    statement = (update(table)
+                 .where(table.c.organization_id == organization_id, table.c.source == "form460",
+                        link.c.organization_id == organization_id,
+                        table.c.recipient_committee_id == link.c.filing_id,
+                        table.c.report_id.like(literal(CALACCESS_REPORT) + link.c.filing_id + ":%"))
+                 .values(recipient_committee_id=link.c.filer_id, committee_pk=filer_committee))
+    return db.session.execute(statement).rowcount
 
 
 def supersede_dropped_lines(organization_id: int, reports: set[tuple[str, str]]) -> int:
