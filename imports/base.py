@@ -13,6 +13,8 @@ IDENTIFIER_COLUMNS, TERM_COLUMNS). ``detect`` and ``file_sha256`` also accept a 
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Iterator
@@ -146,3 +148,41 @@ def file_sha256(path: Path) -> str:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
+
+
+def prefetch(batches, depth: int = 1):
+    """Iterate ``batches`` with the next one prepared in a background thread, so parsing a block
+    overlaps with the database writing the previous one (pyarrow and sqlite3 release the GIL).
+    Exceptions are re-raised in the caller; closing the generator stops the producer."""
+    items: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def produce():
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        items.put(("batch", batch), timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            items.put(("done", done))
+        except BaseException as error:  # handed to the consumer
+            items.put(("error", error))
+
+    worker = threading.Thread(target=produce, name="parse-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = items.get()
+            if kind == "done":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        worker.join(timeout=5)

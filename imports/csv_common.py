@@ -4,8 +4,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import queue
-import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -14,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from imports.base import FormatError, RowError
+from imports.base import FormatError, RowError, prefetch
 
 CHUNK_BYTES = 8 << 20  # of the file: about 65,000 rows of a typical vote CSV
 # pyarrow reads up to 32 blocks ahead in a background thread: small blocks, regrouped into
@@ -109,8 +107,10 @@ def read_chunks(path: Path, required: tuple[str, ...], aliases: dict[str, str] |
             chunk["line"] = np.concatenate([np.asarray(lines, dtype=np.int64) for _, lines in group])
             return chunk
 
-        # Decoded up to a whole chunk ahead: the next chunk is ready when the caller is done with this one.
-        blocks = _decoded_ahead(pacsv.open_csv(path, **options), malformed, depth=max(1, chunk_bytes // block_size))
+        # Decoded up to a whole chunk ahead in a thread (pyarrow decodes without the GIL): the next
+        # chunk is ready when the caller is done with this one.
+        blocks = prefetch(_blocks_with_errors(pacsv.open_csv(path, **options), malformed),
+                          depth=max(1, chunk_bytes // block_size))
         for record_batch, block_errors in blocks:
             if record_batch is None:
                 group_errors += block_errors
@@ -152,49 +152,15 @@ def read_chunks(path: Path, required: tuple[str, ...], aliases: dict[str, str] |
         raise FormatError(path, f"not a well-formed CSV file ({error})") from None
 
 
-_END = object()
-
-
-def _decoded_ahead(reader, malformed: list[RowError], depth: int
-                   ) -> Iterator[tuple[pa.RecordBatch | None, list[RowError]]]:
-    """The reader's record batches, each with the malformed rows found in it (None with those of a
-    last block that had nothing else), decoded at most ``depth`` ahead in a background thread while
-    the caller works on the earlier ones: pyarrow decodes without the GIL, so on a second core the
-    caller's database inserts and the decoding overlap."""
-    decoded: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def hand_over(item) -> bool:
-        while not stop.is_set():
-            try:
-                decoded.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                pass
-        return False
-
-    def decode() -> None:
-        try:
-            for record_batch in reader:
-                found, malformed[:] = list(malformed), []  # bad_row ran in this thread, for this block
-                if not hand_over((record_batch, found)):
-                    return
-            if malformed:  # a last block of malformed rows only: no record batch came with them
-                hand_over((None, list(malformed)))
-            hand_over(_END)
-        except BaseException as error:  # re-raised in the caller's thread
-            hand_over(error)
-
-    thread = threading.Thread(target=decode, name="csv-decode", daemon=True)
-    thread.start()
-    try:
-        while (item := decoded.get()) is not _END:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        thread.join()
+def _blocks_with_errors(reader, malformed: list[RowError]) -> Iterator[tuple[pa.RecordBatch | None, list[RowError]]]:
+    """The reader's record batches, each with the malformed rows its ``invalid_row_handler`` found
+    in it (None with those of a last block that had nothing else). Run by ``prefetch`` in its
+    thread, which is also where the handler runs, so each block gets its own rows."""
+    for record_batch in reader:
+        found, malformed[:] = list(malformed), []
+        yield record_batch, found
+    if malformed:
+        yield None, list(malformed)
 
 
 def row_errors(chunk: pd.DataFrame, bad: pd.Series, field: str, message: str,

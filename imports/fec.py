@@ -25,8 +25,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from imports.base import Batch, FormatError, Parser, RowError, register
-from imports.money_common import (blank_to_missing, blank_to_none, finish_frame, parse_amount_cents, parse_dates, prefetch,
+from imports.base import Batch, FormatError, Parser, RowError, prefetch, register
+from imports.money_common import (blank_to_missing, blank_to_none, finish_frame, parse_amount_cents, parse_dates,
                                   receipt_kind_for, sha256_lines)
 
 INDIV_COLUMNS = ["CMTE_ID", "AMNDT_IND", "RPT_TP", "TRANSACTION_PGI", "IMAGE_NUM", "TRANSACTION_TP",

@@ -6,8 +6,6 @@ CONTRIBUTION_COLUMNS, so the loader never has to know which format a row came fr
 from __future__ import annotations
 
 import hashlib
-import queue
-import threading
 
 import numpy as np
 import pandas as pd
@@ -155,41 +153,3 @@ def version_ranks(source: str, filing_ids: pd.Series) -> pd.Series:
         number = pd.to_numeric(parts[2], errors="coerce").fillna(0).astype("int64")
         return day * 1000 + number
     return pd.to_numeric(text, errors="coerce").fillna(0).astype("int64")
-
-
-def prefetch(batches, depth: int = 1):
-    """Iterate ``batches`` with the next one prepared in a background thread, so parsing a block
-    overlaps with the database writing the previous one (pyarrow and sqlite3 release the GIL).
-    Exceptions are re-raised in the caller; closing the generator stops the producer."""
-    items: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    done = object()
-
-    def produce():
-        try:
-            for batch in batches:
-                while not stop.is_set():
-                    try:
-                        items.put(("batch", batch), timeout=0.2)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            items.put(("done", done))
-        except BaseException as error:  # handed to the consumer
-            items.put(("error", error))
-
-    worker = threading.Thread(target=produce, name="parse-prefetch", daemon=True)
-    worker.start()
-    try:
-        while True:
-            kind, value = items.get()
-            if kind == "done":
-                return
-            if kind == "error":
-                raise value
-            yield value
-    finally:
-        stop.set()
-        worker.join(timeout=5)
