@@ -56,7 +56,7 @@ def generate(app) -> dict:
     """Build the national-scale data set; returns counts."""
     from tracker.extensions import db
     from tracker.models import (Alignment, Body, Organization, Person, Plank, Program, ProgramVersion, RollCall, Term,
-                                VotePosition)
+                                Voter, VotePosition)
 
     rng = np.random.default_rng(2026)
     with app.app_context():
@@ -81,6 +81,10 @@ def generate(app) -> dict:
         db.session.add_all(people)
         db.session.flush()
         person_ids = np.array([p.id for p in people])
+        voters = [Voter(organization_id=org.id, voter_key=f"id:{p.id}", voter_name=p.name) for p in people]
+        db.session.add_all(voters)
+        db.session.flush()
+        voter_of_person = dict(zip(person_ids.tolist(), (v.id for v in voters)))
         late = set(rng.choice(HOUSE + SENATE, LATE_JOINERS, replace=False).tolist())
         for index, person in enumerate(people):
             db.session.add(Term(organization_id=org.id, person_id=person.id,
@@ -118,10 +122,10 @@ def generate(app) -> dict:
                 seated = ~(np.isin(person_col, late_ids) & (day_col < JOIN_ON))
                 choice = rng.choice(4, len(rc_col), p=[0.55, 0.40, 0.04, 0.01])
                 rows = list(zip([org.id] * int(seated.sum()), rc_col[seated].tolist(), person_col[seated].tolist(),
-                                [f"id:{p}" for p in person_col[seated]], [f"Official {p}" for p in person_col[seated]],
+                                [voter_of_person[p] for p in person_col[seated].tolist()],
                                 labels[choice[seated]].tolist(), canonical[choice[seated]].tolist()))
-                _bulk(connection, VotePosition.__table__, ["organization_id", "roll_call_id", "person_id", "voter_key",
-                                                           "voter_name", "raw_label", "position"], rows)
+                _bulk(connection, VotePosition.__table__, ["organization_id", "roll_call_id", "person_id", "voter_id",
+                                                           "raw_label", "position"], rows)
                 positions += len(rows)
 
         aligned = rng.choice(rc_ids, ALIGNED_ROLL_CALLS, replace=False)

@@ -92,10 +92,11 @@ def ours_once(path: Path) -> float:
 
 
 def baseline_once(path: Path) -> float:
-    """csv.reader, one RollCall per new roll call and one VotePosition ORM object per row, commit."""
+    """csv.reader, one RollCall per new roll call, one Voter per new voter key and one VotePosition
+    ORM object per row, commit."""
     from imports.vote_options import canonical_position
     from tracker.extensions import db
-    from tracker.models import Body, RollCall, VotePosition
+    from tracker.models import Body, RollCall, Voter, VotePosition
     from tracker.services.people import persons_by_identifier
 
     app = scratch_app()
@@ -103,7 +104,7 @@ def baseline_once(path: Path) -> float:
         org = fresh_org()
         body_id = db.session.execute(db.select(Body.id)).scalar_one()
         start = time.perf_counter()
-        roll_calls = {}
+        roll_calls, voters = {}, {}
         # The baseline matches voters too, but generously: one lookup of all ids up front.
         people_by_key = persons_by_identifier(org.id, [f"bioguide:B{m:06d}" for m in range(MEMBERS)])
         with open(path, newline="", encoding="utf-8") as handle:
@@ -120,8 +121,14 @@ def baseline_once(path: Path) -> float:
                     db.session.add(roll_call)
                     db.session.flush()
                     roll_calls[source_id] = roll_call
-                db.session.add(VotePosition(organization_id=org.id, roll_call_id=roll_call.id, voter_key=person_id,
-                                            voter_name=person, raw_label=option, position=canonical_position(option),
+                voter = voters.get(person_id)
+                if voter is None:
+                    voter = Voter(organization_id=org.id, voter_key=person_id, voter_name=person)
+                    db.session.add(voter)
+                    db.session.flush()
+                    voters[person_id] = voter
+                db.session.add(VotePosition(organization_id=org.id, roll_call_id=roll_call.id, voter_id=voter.id,
+                                            raw_label=option, position=canonical_position(option),
                                             person_id=people_by_key.get(person_id), source_line=number + 2))
         db.session.commit()
         elapsed = time.perf_counter() - start

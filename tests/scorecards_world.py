@@ -15,6 +15,7 @@ from tracker.extensions import db
 from tracker.models import (Alignment, Committee, Contribution, Flag, Pledge, PledgeClause, RollCall,
                             VotePosition)
 from tracker.services import scores
+from tracker.services.votes import voter_for
 
 
 def scored_world(org, people: int = 3, with_money: bool = True):
@@ -43,7 +44,7 @@ def scored_world(org, people: int = 3, with_money: bool = True):
         for i, person in enumerate(persons):
             position = "yes" if (n + i) % 3 else "no"
             db.session.add(VotePosition(organization_id=org.id, roll_call_id=rc.id, person_id=person.id,
-                                        voter_key=f"local:{person.id}", voter_name=person.name,
+                                        voter=voter_for(org.id, f"local:{person.id}", person.name),
                                         raw_label=position.capitalize(), position=position))
     db.session.flush()
     db.session.commit()
@@ -115,7 +116,7 @@ def load_house_roll_call(org, path):
         people[bioguide] = person
         label = recorded.findtext("vote")
         db.session.add(VotePosition(organization_id=org.id, roll_call_id=roll_call.id, person_id=person.id,
-                                    voter_key=f"bioguide:{bioguide}", voter_name=legislator.text,
+                                    voter=voter_for(org.id, f"bioguide:{bioguide}", legislator.text),
                                     raw_label=label, position=canonical_position(label)))
     db.session.commit()
     return roll_call, people

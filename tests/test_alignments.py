@@ -6,6 +6,7 @@ from tests.scorecards_world import load_house_roll_call
 from tracker.extensions import db
 from tracker.models import Alignment, AuditEvent, Excusal, VotePosition
 from tracker.services import alignments as alignment_service
+from tracker.services.votes import voter_for
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def roll_call_world(org):
     make_term(org, person, body)
     roll_call = make_roll_call(org, body, title="Rent stabilization ordinance", result="Passed")
     db.session.add(VotePosition(organization_id=org.id, roll_call_id=roll_call.id, person_id=person.id,
-                                voter_key="local:ana", voter_name="Ana Morales", raw_label="Absent",
+                                voter=voter_for(org.id, "local:ana", "Ana Morales"), raw_label="Absent",
                                 position="absent"))
     db.session.commit()
     return version, roll_call, person

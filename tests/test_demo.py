@@ -5,14 +5,15 @@ from sqlalchemy import func
 
 from tracker.extensions import db
 from tracker.models import (Alignment, Body, Committee, Contribution, Endorsement, Member, Organization,
-                            Plank, Pledge, RollCall, Term, VotePosition)
+                            Plank, Pledge, RollCall, Term, Voter, VotePosition)
 from tracker.services import demo
 
 
 def _fingerprint() -> str:
     rows = db.session.execute(
-        db.select(RollCall.source_id, RollCall.voted_on, RollCall.title, VotePosition.voter_name, VotePosition.raw_label)
-        .join(VotePosition).order_by(RollCall.source_id, VotePosition.voter_key)
+        db.select(RollCall.source_id, RollCall.voted_on, RollCall.title, Voter.voter_name, VotePosition.raw_label)
+        .join(VotePosition, VotePosition.roll_call_id == RollCall.id).join(Voter, Voter.id == VotePosition.voter_id)
+        .order_by(RollCall.source_id, Voter.voter_key)
     ).all()
     money = db.session.execute(
         db.select(Contribution.source_key, Contribution.donor_name, Contribution.amount_cents, Contribution.received_on)

@@ -60,7 +60,7 @@ def test_vote_positions_survive_the_change_of_key(empty_app):
                           "(8, 1, 1, 'name:a', 'A', 'Aye', 'yes', 2)"))
     rows = "SELECT roll_call_id, voter_key, voter_name, raw_label, position, source_line FROM vote_position ORDER BY voter_key"
     stored = [(1, "name:a", "A", "Aye", "yes", 2), (1, "name:b", "B", "No", "no", 3)]
-    upgrade()
+    upgrade(revision="a7f3c1d2e4b5")
     assert inspect(db.engine).get_pk_constraint("vote_position")["constrained_columns"] == ["roll_call_id", "voter_key"]
     if db.engine.dialect.name == "sqlite":  # stored in key order, as the model declares
         with db.engine.connect() as conn:
@@ -72,3 +72,40 @@ def test_vote_positions_survive_the_change_of_key(empty_app):
     with db.engine.connect() as conn:
         assert [tuple(r) for r in conn.execute(text(rows))] == stored
         assert sorted(conn.execute(text("SELECT id FROM vote_position")).scalars()) == [1, 2]
+
+
+def test_voters_move_to_their_own_table_and_back(empty_app):
+    """f6a1c8d3e9b2 moves each voter key (and a name filed under it) to `voter`; positions refer to
+    it by id. Stored rows are kept both ways, in two organizations that share a key."""
+    upgrade(revision="e5f9b3c7d2a8")
+    with db.engine.begin() as conn:
+        for org in (1, 2):
+            conn.execute(text(f"INSERT INTO organization (id, slug, name, created_at) VALUES ({org}, 'o{org}', 'O', '2026-01-01')"))
+            conn.execute(text(f"INSERT INTO body (id, organization_id, name, kind) VALUES ({org}, {org}, 'Council', 'council')"))
+        conn.execute(text("INSERT INTO roll_call (id, organization_id, body_id, voted_on, source, source_id, needs_review, "
+                          "created_at) VALUES (1, 1, 1, '2026-01-02', 'csv', 'r1', false, '2026-01-02'), "
+                          "(2, 1, 1, '2026-01-09', 'csv', 'r2', false, '2026-01-09'), "
+                          "(3, 2, 2, '2026-01-09', 'csv', 'r1', false, '2026-01-09')"))
+        conn.execute(text("INSERT INTO vote_position (organization_id, roll_call_id, voter_key, voter_name, raw_label, "
+                          "position, source_line) VALUES (1, 1, 'name:b', 'B', 'No', 'no', 3), "
+                          "(1, 1, 'name:a', 'A', 'Aye', 'yes', 2), (1, 2, 'name:a', 'A', 'No', 'no', 2), "
+                          "(2, 3, 'name:a', 'Al', 'Aye', 'yes', 7)"))
+    rows = ("SELECT p.roll_call_id, {key}, {name}, raw_label, position, source_line FROM vote_position p {join} "
+            "ORDER BY p.roll_call_id, {key}")
+    stored = [(1, "name:a", "A", "Aye", "yes", 2), (1, "name:b", "B", "No", "no", 3), (2, "name:a", "A", "No", "no", 2),
+              (3, "name:a", "Al", "Aye", "yes", 7)]
+    upgrade()
+    assert inspect(db.engine).get_pk_constraint("vote_position")["constrained_columns"] == ["roll_call_id", "voter_id"]
+    assert "voter_key" not in {c["name"] for c in inspect(db.engine).get_columns("vote_position")}
+    with db.engine.connect() as conn:
+        joined = rows.format(key="v.voter_key", name="v.voter_name", join="JOIN voter v ON v.id = p.voter_id")
+        assert [tuple(r) for r in conn.execute(text(joined))] == stored
+        assert conn.execute(text("SELECT organization_id, voter_key, voter_name FROM voter ORDER BY organization_id, "
+                                 "voter_key")).all() == [(1, "name:a", "A"), (1, "name:b", "B"), (2, "name:a", "Al")]
+        if db.engine.dialect.name == "sqlite":
+            assert "WITHOUT ROWID" in conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'vote_position'")).scalar()
+    downgrade(revision="e5f9b3c7d2a8")
+    assert inspect(db.engine).get_pk_constraint("vote_position")["constrained_columns"] == ["roll_call_id", "voter_key"]
+    assert "voter" not in inspect(db.engine).get_table_names()
+    with db.engine.connect() as conn:
+        assert [tuple(r) for r in conn.execute(text(rows.format(key="voter_key", name="voter_name", join="")))] == stored

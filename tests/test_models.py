@@ -8,6 +8,7 @@ from tests.factories import make_body, make_member, make_person, make_program, m
 from tracker.extensions import db
 from tracker.models import (Alignment, Ballot, BallotVote, Contribution, Member, PersonIdentifier,
                             ProgramVersion, RollCall, Score, VotePosition)
+from tracker.services.votes import voter_for
 
 
 def _fails(row):
@@ -45,13 +46,13 @@ def test_roll_call_source_id_unique_per_organization(org):
 def test_one_position_per_voter_per_roll_call_and_positions_from_vocabulary(org):
     body = make_body(org)
     roll_call = make_roll_call(org, body)
-    db.session.add(VotePosition(organization_id=org.id, roll_call_id=roll_call.id, voter_key="bioguide:A1",
-                                voter_name="A", raw_label="Yea", position="yes"))
+    db.session.add(VotePosition(organization_id=org.id, roll_call_id=roll_call.id,
+                                voter=voter_for(org.id, "bioguide:A1", "A"), raw_label="Yea", position="yes"))
     db.session.flush()
-    _fails(VotePosition(organization_id=org.id, roll_call_id=roll_call.id, voter_key="bioguide:A1",
-                        voter_name="A", raw_label="Nay", position="no"))
-    _fails(VotePosition(organization_id=org.id, roll_call_id=roll_call.id, voter_key="bioguide:B2",
-                        voter_name="B", raw_label="Yea", position="maybe"))
+    _fails(VotePosition(organization_id=org.id, roll_call_id=roll_call.id, voter=voter_for(org.id, "bioguide:A1", "A"),
+                        raw_label="Nay", position="no"))
+    _fails(VotePosition(organization_id=org.id, roll_call_id=roll_call.id, voter=voter_for(org.id, "bioguide:B2", "B"),
+                        raw_label="Yea", position="maybe"))
 
 
 def test_external_ids_unique_per_scheme(org):

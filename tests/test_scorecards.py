@@ -10,6 +10,7 @@ from sqlalchemy import event
 from tests.factories import make_person, make_score, make_term
 from tests.scorecards_world import add_flag, load_house_roll_call, scored_world, sign_pledge
 from tracker.extensions import db
+from tracker.services.votes import voter_for
 
 
 @contextmanager
@@ -323,7 +324,7 @@ def test_every_plank_score_has_its_own_how_box(client, org):
                                  pro_position="yes", rationale="r", status="approved"))
         for person in world.people:
             db.session.add(VotePosition(organization_id=org.id, roll_call_id=rc.id, person_id=person.id,
-                                        voter_key=f"k{person.id}", voter_name=person.name, raw_label="Aye",
+                                        voter=voter_for(org.id, f"k{person.id}", person.name), raw_label="Aye",
                                         position="yes"))
     db.session.commit()
     scores.recompute(org)

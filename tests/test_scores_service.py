@@ -13,11 +13,12 @@ from tests.factories import make_body, make_person, make_program, make_roll_call
 from tracker.extensions import db
 from tracker.models import Alignment, AuditEvent, Excusal, Score, VotePosition
 from tracker.services import scores
+from tracker.services.votes import voter_for
 
 
 def add_vote(org, roll_call, person, raw):
     db.session.add(VotePosition(organization_id=org.id, roll_call_id=roll_call.id, person_id=person.id,
-                                voter_key=f"id:{person.id}", voter_name=person.name, raw_label=raw,
+                                voter=voter_for(org.id, f"id:{person.id}", person.name), raw_label=raw,
                                 position=canonical_position(raw)))
 
 
@@ -270,7 +271,7 @@ def test_explain_says_when_a_recompute_is_due_and_explains_plank_average(council
     scores.recompute(org)
     assert scores.explain(stored(ana))["stale"] is False
     db.session.add(VotePosition(organization_id=org.id, roll_call_id=council["roll_calls"][0].id,
-                                person_id=council["ben"].id, voter_key="late", voter_name="Ben", raw_label="Yea",
+                                person_id=council["ben"].id, voter=voter_for(org.id, "late", "Ben"), raw_label="Yea",
                                 position="yes"))
     proposed = db.session.execute(db.select(Alignment).filter_by(status="proposed")).scalar_one()
     proposed.status = "approved"  # approved, not yet recomputed

@@ -9,7 +9,7 @@ import pytest
 from imports import FormatError, detect
 from tests.factories import make_body, make_person, make_term
 from tracker.extensions import db
-from tracker.models import (Body, ImportRowError, ImportRun, PersonIdentifier, RollCall, VotePosition,
+from tracker.models import (Body, ImportRowError, ImportRun, PersonIdentifier, RollCall, Voter, VotePosition,
                             VoterReview)
 from tracker.services import ingest, votes
 from tracker.services.jobs import LOADERS
@@ -159,7 +159,7 @@ def test_name_match_needs_term_on_that_body_and_date(app, org, tmp_path):
     make_term(org, lee, other, start_on=date(2020, 1, 1))  # the right name on the wrong body
     db.session.commit()
     run(org, write(tmp_path, SMALL))
-    matched = db.session.execute(db.select(VotePosition.voter_key, VotePosition.person_id)).all()
+    matched = db.session.execute(db.select(Voter.voter_key, VotePosition.person_id).join(VotePosition.voter)).all()
     # Ann Jones voted on 1 and 8 March; her term covers 8 March, so the voter matches.
     assert ("name:ann jones", jones.id) in matched
     assert ("name:cy lee", None) in matched
@@ -262,7 +262,7 @@ def test_rematching_thousands_of_waiting_voters_keeps_each_voters_dates(app, org
     from sqlalchemy import insert
 
     from tests.factories import make_body, make_roll_call
-    from tracker.models import Person, Term, VotePosition, VoterReview
+    from tracker.models import Person, Term, Voter, VotePosition, VoterReview
     from tracker.services.people import rematch_open_reviews
 
     body = make_body(org)
@@ -272,9 +272,11 @@ def test_rematching_thousands_of_waiting_voters_keeps_each_voters_dates(app, org
     families = [letters[n // 676] + letters[n // 26 % 26] + letters[n % 26] for n in range(count)]
     names = [f"Pat Q{family}" for family in families]  # names normalize without digits: letters only
     keys = [f"name:pat q{family}" for family in families]
+    voter_ids = db.session.execute(insert(Voter).returning(Voter.id, sort_by_parameter_order=True), [
+        {"organization_id": org.id, "voter_key": k, "voter_name": n} for n, k in zip(names, keys)]).scalars().all()
     db.session.execute(insert(VotePosition), [
-        {"organization_id": org.id, "roll_call_id": roll_call.id, "voter_key": k, "voter_name": n,
-         "raw_label": "Yes", "position": "yes"} for n, k in zip(names, keys)])
+        {"organization_id": org.id, "roll_call_id": roll_call.id, "voter_id": v, "raw_label": "Yes", "position": "yes"}
+        for v in voter_ids])
     db.session.execute(insert(VoterReview), [
         {"organization_id": org.id, "body_id": body.id, "voter_key": k, "voter_name": n, "reason": "no match",
          "status": "open"} for n, k in zip(names, keys)])

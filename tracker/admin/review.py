@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length
 
 from tracker.admin.views import bp
 from tracker.extensions import db
-from tracker.models import Body, Person, VotePosition, VoterReview
+from tracker.models import Body, Person, Voter, VotePosition, VoterReview
 from tracker.services import people, scores
 from tracker.web import owned_or_404, page_number, role_required
 
@@ -42,10 +42,10 @@ def review():
     body_names = dict(db.session.execute(db.select(Body.id, Body.name).where(
         Body.id.in_({r.body_id for r in reviews if r.body_id}))).all()) if reviews else {}
     waiting = dict(db.session.execute(
-        db.select(VotePosition.voter_key, db.func.count()).where(
-            VotePosition.organization_id == org_id, VotePosition.person_id.is_(None),
-            VotePosition.voter_key.in_({r.voter_key for r in reviews}))
-        .group_by(VotePosition.voter_key)).all()) if reviews else {}
+        db.select(Voter.voter_key, db.func.count()).join(VotePosition, VotePosition.voter_id == Voter.id).where(
+            Voter.organization_id == org_id, Voter.voter_key.in_({r.voter_key for r in reviews}),
+            VotePosition.person_id.is_(None))
+        .group_by(Voter.voter_key)).all()) if reviews else {}
     candidate_ids = {p for r in reviews for p in (r.candidate_person_ids or [])}
     candidates = {p.id: p for p in db.session.execute(db.select(Person).where(Person.id.in_(candidate_ids))).scalars()} \
         if candidate_ids else {}

@@ -17,11 +17,11 @@ from typing import Callable
 
 from flask import Blueprint, Response, abort, request, url_for
 from sqlalchemy import func
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.models import (Alignment, Contribution, Organization, Person, Plank, Pledge, ProgramVersion,
-                            RollCall, Score)
+                            RollCall, Score, VotePosition)
 from tracker.web import current_organization
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -210,7 +210,7 @@ def list_roll_calls():
 def get_roll_call(roll_call_id):
     roll_call = db.session.execute(
         db.select(RollCall).where(RollCall.organization_id == _org().id, RollCall.id == roll_call_id)
-        .options(selectinload(RollCall.positions))).scalar_one_or_none()
+        .options(selectinload(RollCall.positions).joinedload(VotePosition.voter))).scalar_one_or_none()
     return roll_call_json(roll_call or abort(404), positions=True), None
 
 

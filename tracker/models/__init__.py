@@ -8,12 +8,12 @@ from tracker.models.pledges import Pledge, PledgeClause
 from tracker.models.program import (Amendment, Ballot, BallotVote, Plank, Program, ProgramVersion,
                                     Proposal)
 from tracker.models.scores import Score
-from tracker.models.votes import Alignment, Excusal, RollCall, VotePosition, VoterReview
+from tracker.models.votes import Alignment, Excusal, RollCall, Voter, VotePosition, VoterReview
 
 __all__ = [
     "AuditEvent", "Member", "Organization", "ImportProgress", "ImportRowError", "ImportRun", "Committee",
     "Contribution", "DonorListEntry", "FilingLink", "Flag", "ID_SCHEMES", "Body", "Endorsement", "Person", "PersonIdentifier",
     "QuestionnaireAnswer", "Term", "Pledge", "PledgeClause", "Amendment", "Ballot", "BallotVote",
     "Plank", "Program", "ProgramVersion", "Proposal", "Score", "Alignment", "Excusal", "RollCall",
-    "VotePosition", "VoterReview",
+    "Voter", "VotePosition", "VoterReview",
 ]

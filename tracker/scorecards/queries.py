@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import and_, func, or_
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from tracker import scoring
 from tracker.extensions import db
@@ -436,7 +436,8 @@ def roll_call_page(org, roll_call_id: int, include_unapproved: bool) -> dict | N
     """A roll call with its positions, alignments (approved only for the public) and excusals."""
     roll_call = db.session.execute(
         db.select(RollCall).where(RollCall.id == roll_call_id, RollCall.organization_id == org.id)
-        .options(selectinload(RollCall.positions).joinedload(VotePosition.person), selectinload(RollCall.body))
+        .options(selectinload(RollCall.positions).options(joinedload(VotePosition.person), joinedload(VotePosition.voter)),
+                 selectinload(RollCall.body))
     ).scalar_one_or_none()
     if roll_call is None:
         return None

@@ -11,7 +11,7 @@ from tracker.extensions import db
 from imports.vote_options import canonical_position
 from tracker.models import (Alignment, Body, Committee, Contribution, Endorsement, ImportRowError,
                             ImportRun, Member, Organization, Person, PersonIdentifier, Plank, Pledge, PledgeClause,
-                            Program, ProgramVersion, QuestionnaireAnswer, RollCall, Term,
+                            Program, ProgramVersion, QuestionnaireAnswer, RollCall, Term, Voter,
                             VotePosition, Flag)
 from tracker.models.base import OrgScoped
 from tracker.services import flags, scores
@@ -191,6 +191,9 @@ def _roll_calls(rng, oid, council, people) -> list[tuple[RollCall, int | None]]:
     """About 60 council roll calls over two years; each paired with the plank it bears on (or None)."""
     start = date(2024, 1, 9)
     roll_calls = []
+    voters = {person.id: Voter(organization_id=oid, voter_key=f"local:{person.identifiers[0].value}", voter_name=person.name)
+              for person, *_ in people}
+    db.session.add_all(voters.values())
     for number in range(60):
         voted_on = start + timedelta(days=12 * number + rng.randint(0, 3))
         if number % 3 == 2:
@@ -231,8 +234,7 @@ def _roll_calls(rng, oid, council, people) -> list[tuple[RollCall, int | None]]:
             no += position == "no"
             other += position not in ("yes", "no")
             db.session.add(VotePosition(organization_id=oid, roll_call_id=roll_call.id, person_id=person.id,
-                                        voter_key=f"local:{person.identifiers[0].value}", voter_name=person.name,
-                                        raw_label=raw, position=position))
+                                        voter=voters[person.id], raw_label=raw, position=position))
         roll_call.yes_count, roll_call.no_count, roll_call.other_count = yes, no, other
         roll_call.result = "Pass" if yes > no else "Fail"
         roll_calls.append((roll_call, plank_index))

@@ -22,7 +22,7 @@ from sqlalchemy import insert, tuple_, update
 from imports import Batch, RowError
 from imports.names import normalize_name
 from tracker.extensions import db
-from tracker.models import Body, Person, PersonIdentifier, Term, VotePosition, VoterReview
+from tracker.models import Body, Person, PersonIdentifier, Term, Voter, VotePosition, VoterReview
 from tracker.models.base import utcnow
 from tracker.services import audit, scores
 from tracker.services.bulk import chunks
@@ -75,7 +75,7 @@ def persons_by_identifier(organization_id: int, keys) -> dict[str, int]:
 
 
 @dataclass
-class Voter:
+class VoterSeen:
     """A voter as one import names them, on one body, over a span of dates."""
 
     body_id: int
@@ -90,7 +90,7 @@ class Voter:
 @dataclass
 class MatchOutcome:
     person_ids: dict[tuple[int, str], int] = field(default_factory=dict)  # (body_id, voter_key) -> person
-    queued: list[Voter] = field(default_factory=list)
+    queued: list[VoterSeen] = field(default_factory=list)
     new_identifiers: int = 0
 
 
@@ -114,7 +114,7 @@ def name_score(wanted: str, candidate: str, **_) -> float:
     return score
 
 
-def match_by_name(voter: Voter, candidates: list[tuple[int, str, date, date | None]]) -> list[int]:
+def match_by_name(voter: VoterSeen, candidates: list[tuple[int, str, date, date | None]]) -> list[int]:
     """The people (ids) the voter's name designates among those seated on the body during the
     voter's votes: exact normalized names first, then family name for a one-word name, then
     fuzzy (name_score >= NAME_SCORE_CUTOFF). Empty or several = needs review."""
@@ -136,7 +136,7 @@ def match_by_name(voter: Voter, candidates: list[tuple[int, str, date, date | No
     return sorted({key for _, _, key in scored})
 
 
-def match_voters(organization_id: int, voters: list[Voter], queue: bool = True) -> MatchOutcome:
+def match_voters(organization_id: int, voters: list[VoterSeen], queue: bool = True) -> MatchOutcome:
     """Resolve each voter to a person (see the module docstring); queue the rest for review.
 
     A voter matched by name whose key carries an id the person lacked gains that identifier.
@@ -199,8 +199,9 @@ def attach_positions(organization_id: int, body_id: int | None, voter_key: str, 
     """Give every waiting position of this voter key (on this body's roll calls) its person: one UPDATE."""
     from tracker.models import RollCall
 
-    statement = update(VotePosition).where(VotePosition.organization_id == organization_id,
-                                           VotePosition.voter_key == voter_key, VotePosition.person_id.is_(None))
+    voter_id = db.select(Voter.id).where(Voter.organization_id == organization_id, Voter.voter_key == voter_key)
+    statement = update(VotePosition).where(VotePosition.voter_id == voter_id.scalar_subquery(),
+                                           VotePosition.person_id.is_(None))
     if body_id is not None:
         statement = statement.where(VotePosition.roll_call_id.in_(
             db.select(RollCall.id).where(RollCall.body_id == body_id)))
@@ -255,7 +256,7 @@ def rematch_open_reviews(organization_id: int) -> int:
     for review in open_reviews:
         first, last = spans.get((review.body_id, review.voter_key), (date.min, date.max))
         scheme, value = split_key(review.voter_key)
-        voters.append(Voter(review.body_id, review.voter_key, review.voter_name, first, last, scheme, value))
+        voters.append(VoterSeen(review.body_id, review.voter_key, review.voter_name, first, last, scheme, value))
     outcome = match_voters(organization_id, voters, queue=False)
     resolved = 0
     for review in open_reviews:
@@ -269,11 +270,12 @@ def rematch_open_reviews(organization_id: int) -> int:
 def _span_query(organization_id: int, keys):
     from tracker.models import RollCall
 
-    return (db.select(RollCall.body_id, VotePosition.voter_key, db.func.min(RollCall.voted_on), db.func.max(RollCall.voted_on))
+    return (db.select(RollCall.body_id, Voter.voter_key, db.func.min(RollCall.voted_on), db.func.max(RollCall.voted_on))
+            .join(VotePosition, VotePosition.voter_id == Voter.id)
             .join(RollCall, RollCall.id == VotePosition.roll_call_id)
-            .where(VotePosition.organization_id == organization_id, VotePosition.voter_key.in_(keys),
+            .where(Voter.organization_id == organization_id, Voter.voter_key.in_(keys),
                    VotePosition.person_id.is_(None))
-            .group_by(RollCall.body_id, VotePosition.voter_key))
+            .group_by(RollCall.body_id, Voter.voter_key))
 
 
 class RosterLoader:

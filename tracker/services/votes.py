@@ -6,7 +6,8 @@ imports/base.py) inside the import's one transaction:
 - a roll call is keyed by (organization, source_id): one that exists already is left exactly as it
   is, its rows count as duplicates, and only voters it lacked are added;
 - voters are matched to people (tracker/services/people.py); the unmatched wait in the review queue
-  with their positions stored (person empty): nothing is dropped;
+  with their positions stored (person empty): nothing is dropped. Each voter key is one Voter row,
+  which positions refer to by id;
 - positions are bulk inserted in primary-key order (COPY on PostgreSQL); stored positions are
   looked up once per batch, only on the roll calls that existed before it.
 """
@@ -23,10 +24,10 @@ from sqlalchemy import bindparam, literal_column
 from imports import Batch, RowError
 from tracker.csv_cells import neutralize
 from tracker.extensions import db
-from tracker.models import Body, Person, PersonIdentifier, RollCall, VotePosition
+from tracker.models import Body, Person, PersonIdentifier, RollCall, Voter, VotePosition
 from tracker.services import audit, bulk, scores
 from tracker.services.bulk import chunks
-from tracker.services.people import Voter, bodies_by_name, match_voters
+from tracker.services.people import VoterSeen, bodies_by_name, match_voters
 
 INSERT_CHUNK = 20_000
 # SQLite: an import expected to add at least this many positions, and at least as many as the table
@@ -95,6 +96,7 @@ class VoteLoader:
         self.roll_calls_new = 0
         self.identifiers_added = 0
         self.positions_written = 0
+        self.voter_ids: dict[str, int] = {}  # voter key -> Voter id, for this import
         self.deferred_indexes: list | None = None  # None: not decided yet
 
     def write(self, batch: Batch, context) -> tuple[int, int]:
@@ -119,7 +121,8 @@ class VoteLoader:
             if positions.empty:
                 return 0, 0
         roll_call_ids = roll_call_of[source_codes]
-        key_codes, keys = _text_codes(positions["voter_key"])
+        key_codes, keys = _text_codes(positions["voter_key"], width=200)
+        voter_of_key = self._voter_ids(keys, key_codes, positions["voter_name"])
         pairs = roll_call_ids * len(keys) + key_codes  # (roll call, voter) as one integer
 
         keep = np.ones(len(positions), dtype=bool)
@@ -144,8 +147,8 @@ class VoteLoader:
             stored = self._existing_position_keys(earlier)
             if stored:
                 candidates = np.flatnonzero(keep & np.isin(roll_call_ids, earlier))
-                already = np.fromiter(((r, k) in stored for r, k in zip(roll_call_ids[candidates].tolist(),
-                                                                        keys[key_codes[candidates]].tolist())),
+                already = np.fromiter(((r, v) in stored for r, v in zip(roll_call_ids[candidates].tolist(),
+                                                                        voter_of_key[key_codes[candidates]].tolist())),
                                       dtype=bool, count=len(candidates))
                 duplicates += int(already.sum())
                 keep[candidates[already]] = False
@@ -157,14 +160,13 @@ class VoteLoader:
 
         person_ids = self._match(positions, body_of[source_codes], day_of[source_codes], key_codes, keys)
         # Primary-key order: the rows are appended to the table's b-tree instead of spread through it.
-        key_rank = np.argsort(np.argsort(keys))
-        order = np.lexsort((key_rank[key_codes], roll_call_ids))
+        voter_ids = voter_of_key[key_codes]
+        order = np.lexsort((voter_ids, roll_call_ids))
         records = pd.DataFrame({
             "roll_call_id": roll_call_ids[order],
             "person_id": pd.array(person_ids[order], dtype="Int64"),
-            "voter_key": _categories(key_codes[order], keys),
+            "voter_id": voter_ids[order],
             **{column: _categories(codes[order], texts) for column, (codes, texts) in (
-                ("voter_name", _text_codes(positions["voter_name"], width=200)),
                 ("raw_label", _text_codes(positions["raw_label"], width=200)),
                 ("position", _text_codes(positions["position"])))},
             "source_line": pd.array(positions["line"].to_numpy()[order], dtype="Int64"),
@@ -224,23 +226,46 @@ class VoteLoader:
                 found[source_id] = (roll_call_id, body_id, voted_on)
         return found
 
-    def _existing_position_keys(self, roll_call_ids: list[int]) -> set[tuple[int, str]]:
+    def _existing_position_keys(self, roll_call_ids: list[int]) -> set[tuple[int, int]]:
         stored = set()
         for part in chunks(roll_call_ids):
-            stored.update(map(tuple, db.session.execute(db.select(VotePosition.roll_call_id, VotePosition.voter_key)
+            stored.update(map(tuple, db.session.execute(db.select(VotePosition.roll_call_id, VotePosition.voter_id)
                                                         .where(VotePosition.roll_call_id.in_(part)))))
         return stored
 
+    def _voter_ids(self, keys: np.ndarray, key_codes: np.ndarray, names: pd.Series) -> np.ndarray:
+        """The Voter id of each of ``keys``; a key never seen before gets a Voter, named as its
+        first row here names it. A few hundred keys per batch: looked up once per import."""
+        missing = [key for key in keys.tolist() if key not in self.voter_ids]
+        if missing:
+            self.voter_ids.update(self._stored_voters(missing))
+            new = [key for key in missing if key not in self.voter_ids]
+            if new:
+                _, first_row = np.unique(key_codes, return_index=True)  # codes are 0..len(keys)-1
+                name_of = dict(zip(keys.tolist(), names.to_numpy(dtype=object)[first_row].tolist()))
+                db.session.execute(Voter.__table__.insert(), [
+                    {"organization_id": self.organization_id, "voter_key": key,
+                     "voter_name": (_text(name_of[key]) or key)[:200]} for key in new])
+                self.voter_ids.update(self._stored_voters(new))
+        return np.array([self.voter_ids[key] for key in keys.tolist()], dtype=np.int64)
+
+    def _stored_voters(self, keys: list[str]) -> dict[str, int]:
+        found = {}
+        for part in chunks(keys):
+            found.update(db.session.execute(db.select(Voter.voter_key, Voter.id).where(
+                Voter.organization_id == self.organization_id, Voter.voter_key.in_(part))).all())
+        return found
+
     def _match(self, positions: pd.DataFrame, body_ids: np.ndarray, days: np.ndarray, key_codes: np.ndarray,
                keys: np.ndarray) -> np.ndarray:
-        """The person id of each row (NaN while its voter waits for review). One Voter per body and
+        """The person id of each row (NaN while its voter waits for review). One VoterSeen per body and
         voter key, with the dates of their votes in this batch."""
         voter_codes, _ = pd.factorize(body_ids * len(keys) + key_codes)
         _, first = np.unique(voter_codes, return_index=True)
         spans = pd.Series(days).groupby(voter_codes).agg(["min", "max"])
         names, schemes, values = (positions[c].iloc[first].to_numpy(dtype=object) if c in positions else [None] * len(first)
                                   for c in ("voter_name", "voter_scheme", "voter_id"))
-        voters = [Voter(int(b), k, _text(n) or k, f.date(), l.date(), _text(s), _text(v))
+        voters = [VoterSeen(int(b), k, _text(n) or k, f.date(), l.date(), _text(s), _text(v))
                   for b, k, n, f, l, s, v in zip(body_ids[first].tolist(), keys[key_codes[first]].tolist(), names,
                                                  spans["min"], spans["max"], schemes, values)]
         outcome = match_voters(self.organization_id, voters)
@@ -317,6 +342,18 @@ class VoteLoader:
             scores.recompute(context.organization)
 
 
+def voter_for(organization_id: int, voter_key: str, voter_name: str) -> Voter:
+    """The organization's Voter with this key, created (named ``voter_name``) when new. For single
+    positions written one by one; the loader finds and creates its voters in bulk."""
+    voter = db.session.execute(db.select(Voter).filter_by(organization_id=organization_id,
+                                                          voter_key=voter_key)).scalar_one_or_none()
+    if voter is None:
+        voter = Voter(organization_id=organization_id, voter_key=voter_key, voter_name=voter_name)
+        db.session.add(voter)
+        db.session.flush()
+    return voter
+
+
 def vote_loader(context) -> VoteLoader:
     """Loader factory for ``run_import(..., kind="votes")``."""
     return VoteLoader(context)
@@ -335,13 +372,14 @@ def export_rows(organization_id: int, batch_size: int = 5_000):
             .order_by(PersonIdentifier.person_id, PersonIdentifier.scheme, PersonIdentifier.value)):
         ids_text[person_id] = (ids_text[person_id] + ";" if person_id in ids_text else "") + f"{scheme}:{value}"
     query = (db.select(Body.name, RollCall.source_id, RollCall.voted_on, RollCall.motion, RollCall.title,
-                       RollCall.result, Person.name, VotePosition.voter_name, VotePosition.person_id,
-                       VotePosition.position, VotePosition.raw_label, VotePosition.voter_key, RollCall.needs_review)
+                       RollCall.result, Person.name, Voter.voter_name, VotePosition.person_id,
+                       VotePosition.position, VotePosition.raw_label, Voter.voter_key, RollCall.needs_review)
              .join(RollCall, RollCall.id == VotePosition.roll_call_id)
+             .join(Voter, Voter.id == VotePosition.voter_id)
              .join(Body, Body.id == RollCall.body_id)
              .outerjoin(Person, Person.id == VotePosition.person_id)
              .where(VotePosition.organization_id == organization_id)
-             .order_by(Body.name, RollCall.voted_on, RollCall.source_id, VotePosition.voter_key)
+             .order_by(Body.name, RollCall.voted_on, RollCall.source_id, Voter.voter_key)
              .execution_options(yield_per=batch_size))
     for (body, source_id, voted_on, motion, title, result, person_name, voter_name, person_id,
          position, raw_label, voter_key, needs_review) in db.session.execute(query):
