@@ -338,3 +338,36 @@ def test_a_big_sqlite_import_builds_the_position_indexes_after_its_rows(app, org
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
         assert not [s for s in seen if "INDEX" in s]
+
+
+@pytest.mark.parametrize("big", [False, True], ids=["checked-row-by-row", "checked-set-wise"])
+def test_a_position_that_refers_to_a_missing_person_fails_the_import(app, org, tmp_path, monkeypatch, big):
+    """A big SQLite import turns the per-row foreign key checks off for its own transaction and
+    checks the ids it refers to at the end instead. Either way a reference to a missing row fails
+    the whole import, and the connection goes back to the pool with the checks on."""
+    if big:
+        monkeypatch.setattr(votes, "DEFER_INDEXES_MIN_ROWS", 3)  # SMALL's 5 positions count as big
+    real_match, real_verify = votes.VoteLoader._match, votes.VoteLoader._verify_references
+    checks_during_import = []
+
+    def match_one_to_a_missing_person(self, *args):
+        person_ids = real_match(self, *args)
+        person_ids[0] = 999_999
+        return person_ids
+
+    def verify(self):
+        if app.config["DB_KIND"] == "sqlite":
+            checks_during_import.append(db.session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar())
+        return real_verify(self)
+
+    monkeypatch.setattr(votes.VoteLoader, "_verify_references", verify)
+    assert run(org, write(tmp_path, SMALL)).status == "succeeded"  # all references stored: accepted
+    monkeypatch.setattr(votes.VoteLoader, "_match", match_one_to_a_missing_person)
+    result = run(org, write(tmp_path, SMALL.replace("M-1", "M-3").replace("M-2", "M-4"), name="more.csv"))
+    assert result.status == "failed" and "foreign key constraint" in result.message.lower(), result.message
+    assert count(VotePosition) == 5 and count(RollCall, organization_id=org.id) == 2  # the first file's only
+    if app.config["DB_KIND"] == "sqlite":
+        # Off through both big imports; on through the small ones, the second failing at its insert.
+        assert checks_during_import == ([0, 0] if big else [1])
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

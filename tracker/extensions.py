@@ -43,9 +43,24 @@ def _sqlite_settings(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
+# Set in a pooled connection's info by a bulk load that turned SQLite's foreign keys off for its
+# own transaction (tracker/services/votes.py); the pool turns them on again at checkin.
+FOREIGN_KEYS_OFF = "tracker.foreign_keys_off"
+
+
+def _sqlite_foreign_keys_back_on(dbapi_connection, connection_record) -> None:
+    """A connection goes back to the pool (after its commit or rollback) with foreign keys on."""
+    if connection_record is not None and connection_record.info.pop(FOREIGN_KEYS_OFF, False) \
+            and dbapi_connection is not None:
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
 def enable_sqlite_settings() -> None:
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
+    from sqlalchemy.pool import Pool
 
     if not event.contains(Engine, "connect", _sqlite_settings):
         event.listen(Engine, "connect", _sqlite_settings)
+    if not event.contains(Pool, "checkin", _sqlite_foreign_keys_back_on):
+        event.listen(Pool, "checkin", _sqlite_foreign_keys_back_on)

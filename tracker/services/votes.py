@@ -23,15 +23,17 @@ from sqlalchemy import bindparam, literal_column
 
 from imports import Batch, RowError
 from tracker.csv_cells import neutralize
-from tracker.extensions import db
+from tracker.extensions import FOREIGN_KEYS_OFF, db
 from tracker.models import Body, Person, PersonIdentifier, RollCall, Voter, VotePosition
 from tracker.services import audit, bulk, scores
 from tracker.services.bulk import chunks
 from tracker.services.people import VoterSeen, bodies_by_name, match_voters
 
 INSERT_CHUNK = 20_000
-# SQLite: an import expected to add at least this many positions, and at least as many as the table
-# holds, drops the table's secondary indexes and builds them again at the end (see _defer_indexes).
+# SQLite: an import expected to add at least this many positions checks their references once per
+# batch instead of once per row (see _check_references_in_bulk), and, when it adds at least as many
+# as the table holds, drops the table's secondary indexes and builds them again at the end (see
+# _defer_indexes).
 DEFER_INDEXES_MIN_ROWS = 200_000
 MAX_REPORTED_LABELS = 1_000
 ROLL_CALL_COLUMNS = ("source_url", "motion", "title", "question", "required_majority", "result",
@@ -97,13 +99,21 @@ class VoteLoader:
         self.identifiers_added = 0
         self.positions_written = 0
         self.voter_ids: dict[str, int] = {}  # voter key -> Voter id, for this import
+        self.expected_positions: int | None = None  # estimated from the first batch
         self.deferred_indexes: list | None = None  # None: not decided yet
+        # Set while SQLite's per-row foreign key checks are off: the ids this import refers to,
+        # checked set-wise by finish().
+        self.references: dict[str, set[int]] | None = None
 
     def write(self, batch: Batch, context) -> tuple[int, int]:
         """Write one batch; returns (positions added, positions already there)."""
         roll_calls = batch.tables.get("roll_calls", pd.DataFrame(columns=["source_id", "body", "voted_on"]))
         positions = batch.tables.get("positions", pd.DataFrame(columns=["roll_call_source_id", "voter_key"]))
         self._note_unknown_labels(positions)
+        if self.expected_positions is None and not positions.empty:
+            # Extrapolated from the first batch: at most 100 times it (a parser's early progress can be ~0).
+            self.expected_positions = int(len(positions) / max(batch.progress, 0.01))
+            self.references = self._check_references_in_bulk()
         known, created = self._upsert_roll_calls(roll_calls, context)
         if positions.empty:
             return 0, 0
@@ -171,7 +181,10 @@ class VoteLoader:
                 ("position", _text_codes(positions["position"])))},
             "source_line": pd.array(positions["line"].to_numpy()[order], dtype="Int64"),
         })
-        self._insert_positions(records, batch.progress)
+        self._insert_positions(records)
+        if self.references is not None:
+            for table, ids in (("roll_call", roll_call_ids), ("voter", voter_ids), ("person", person_ids)):
+                self.references[table].update(int(i) for i in pd.unique(ids[~np.isnan(ids)] if ids.dtype.kind == "f" else ids))
         return len(records), duplicates
 
     def _note_unknown_labels(self, positions: pd.DataFrame) -> None:
@@ -211,6 +224,9 @@ class VoteLoader:
             rows.append(record)
         if not rows:
             return known, set()
+        if self.references is not None:
+            self.references["body"].update(row["body_id"] for row in rows)
+            self.references["import_run"].update(row["import_run_id"] for row in rows if row["import_run_id"])
         db.session.execute(RollCall.__table__.insert(), rows)
         self.roll_calls_new += len(rows)
         inserted = self._existing_roll_calls([r["source_id"] for r in rows])
@@ -274,7 +290,7 @@ class VoteLoader:
         person_of = np.array([outcome.person_ids.get((v.body_id, v.voter_key), np.nan) for v in voters], dtype=np.float64)
         return person_of[voter_codes]
 
-    def _insert_positions(self, records: pd.DataFrame, progress: float) -> None:
+    def _insert_positions(self, records: pd.DataFrame) -> None:
         """Insert ``records`` (the columns of a position but the organization, in primary-key order)."""
         connection = db.session.connection()
         self.positions_written += len(records)
@@ -282,8 +298,7 @@ class VoteLoader:
             bulk.copy_frame(VotePosition.__table__, records.assign(organization_id=self.organization_id))
             return
         if self.deferred_indexes is None:
-            # Extrapolated from the first batch: at most 100 times it (a parser's early progress can be ~0).
-            self.deferred_indexes = self._defer_indexes(connection, int(self.positions_written / max(progress, 0.01)))
+            self.deferred_indexes = self._defer_indexes(connection, self.expected_positions or 0)
         # SQLite: the driver's executemany with the statement SQLAlchemy compiles (no per-row
         # parameter processing), several times faster than Core's executemany on a million rows.
         # The organization is the same on every row: written once into the statement, not bound per row.
@@ -297,6 +312,40 @@ class VoteLoader:
         for start in range(0, len(records), INSERT_CHUNK):
             part = records.iloc[start:start + INSERT_CHUNK]
             cursor.executemany(compiled.string, zip(*(_python_values(part[c]) for c in compiled.positiontup)))
+
+    def _check_references_in_bulk(self) -> dict[str, set[int]] | None:
+        """SQLite: turn the per-row foreign key checks off for this import's transaction when it is
+        expected to add many positions, and return the sets that collect the ids it refers to.
+
+        Each position refers to three rows (roll call, voter, person); checking them row by row
+        cost 0.6 s of a million-row import, where the import refers to a few thousand distinct
+        ids. finish() checks those set-wise instead, inside the same transaction: the import
+        holds SQLite's one write lock from its first write to its commit, so nothing can delete a
+        checked row in between, and a missing one fails the import (nothing written). The pragma
+        only takes effect outside a transaction, so this runs before the import's first write;
+        the pool turns the checks on again when the connection comes back (FOREIGN_KEYS_OFF)."""
+        connection = db.session.connection()
+        driver_connection = connection.connection.driver_connection
+        if connection.dialect.name != "sqlite" or driver_connection.in_transaction \
+                or (self.expected_positions or 0) < DEFER_INDEXES_MIN_ROWS:
+            return None
+        connection.connection.info[FOREIGN_KEYS_OFF] = True
+        driver_connection.execute("PRAGMA foreign_keys=OFF")
+        return {"roll_call": set(), "voter": set(), "person": set(), "body": set(), "import_run": set()}
+
+    def _verify_references(self) -> None:
+        """Every id this import wrote a reference to exists (see _check_references_in_bulk)."""
+        from tracker.models import ImportRun
+
+        tables = {"roll_call": RollCall, "voter": Voter, "person": Person, "body": Body, "import_run": ImportRun}
+        for name, ids in (self.references or {}).items():
+            model = tables[name]
+            found = 0
+            for part in chunks(sorted(ids)):
+                found += db.session.scalar(db.select(db.func.count()).select_from(model).where(model.id.in_(part)))
+            if found != len(ids):
+                raise RuntimeError(f"FOREIGN KEY constraint failed: {len(ids) - found} of the {len(ids)} {name} ids "
+                                   "this import refers to do not exist")
 
     def _defer_indexes(self, connection, expected_rows: int) -> list:
         """SQLite: drop the secondary indexes of vote_position when this import is expected to at
@@ -325,6 +374,7 @@ class VoteLoader:
         for index in self.deferred_indexes or []:
             index.create(bind=connection)
         self.deferred_indexes = []
+        self._verify_references()
         context.report.update({
             "review_labels": self.review_labels,
             "review_label_count": self.review_label_count,
