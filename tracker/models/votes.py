@@ -46,12 +46,13 @@ class RollCall(OrgScoped, db.Model):
 
 class Voter(OrgScoped, db.Model):
     """A voter as the sources name them: `voter_key` identifies them within the source
-    (`bioguide:A000370`, `name:jones`), `voter_name` is the name first filed under that key.
+    (`bioguide:A000370`, `name:jones`), `voter_name` is the name first filed under that key (for
+    positions stored before this table existed, the first of their names in sort order).
 
-    Positions refer to a voter by its integer id, not by the key itself: a million-position
-    import then writes 42 MB of table and person index instead of 83 MB, and takes a third less
-    time (bench/bench_votes_import.py). The person stays on each position, since one name key
-    may stand for different people at different dates.
+    Positions refer to a voter by its integer id, not by the key and name as text: a million
+    positions then take 42 MB of table and person index instead of 83 MB, and insert in 1.1-1.4 s
+    instead of 1.6 (measured alone, without foreign key checks). The person stays on each
+    position, since one name key may stand for different people at different dates.
     """
 
     __table_args__ = (UniqueConstraint("organization_id", "voter_key"),)

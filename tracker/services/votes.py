@@ -24,7 +24,7 @@ from sqlalchemy import bindparam, literal_column
 from imports import Batch, RowError
 from tracker.csv_cells import neutralize
 from tracker.extensions import FOREIGN_KEYS_OFF, db
-from tracker.models import Body, Person, PersonIdentifier, RollCall, Voter, VotePosition
+from tracker.models import Body, ImportRun, Member, Person, PersonIdentifier, RollCall, Voter, VotePosition
 from tracker.services import audit, bulk, scores
 from tracker.services.bulk import chunks
 from tracker.services.people import VoterSeen, bodies_by_name, match_voters
@@ -36,6 +36,9 @@ INSERT_CHUNK = 20_000
 # _defer_indexes).
 DEFER_INDEXES_MIN_ROWS = 200_000
 MAX_REPORTED_LABELS = 1_000
+# What a vote import's rows refer to, by the name of its table (see _check_references_in_bulk).
+REFERENCED = {"roll_call": RollCall, "voter": Voter, "person": Person, "body": Body, "import_run": ImportRun,
+              "member": Member}
 ROLL_CALL_COLUMNS = ("source_url", "motion", "title", "question", "required_majority", "result",
                      "yes_count", "no_count", "other_count", "needs_review", "review_note")
 EXPORT_COLUMNS = ("body", "roll_call_source_id", "date", "motion", "title", "result", "person_name",
@@ -331,15 +334,12 @@ class VoteLoader:
             return None
         connection.connection.info[FOREIGN_KEYS_OFF] = True
         driver_connection.execute("PRAGMA foreign_keys=OFF")
-        return {"roll_call": set(), "voter": set(), "person": set(), "body": set(), "import_run": set()}
+        return {table: set() for table in REFERENCED}
 
     def _verify_references(self) -> None:
         """Every id this import wrote a reference to exists (see _check_references_in_bulk)."""
-        from tracker.models import ImportRun
-
-        tables = {"roll_call": RollCall, "voter": Voter, "person": Person, "body": Body, "import_run": ImportRun}
         for name, ids in (self.references or {}).items():
-            model = tables[name]
+            model = REFERENCED[name]
             found = 0
             for part in chunks(sorted(ids)):
                 found += db.session.scalar(db.select(db.func.count()).select_from(model).where(model.id.in_(part)))
@@ -374,6 +374,9 @@ class VoteLoader:
         for index in self.deferred_indexes or []:
             index.create(bind=connection)
         self.deferred_indexes = []
+        if self.references is not None:
+            actor_id, _ = audit.actor_of(context.options.actor)
+            self.references["member"].update([actor_id] if actor_id else [])  # on the audit event below
         self._verify_references()
         context.report.update({
             "review_labels": self.review_labels,
