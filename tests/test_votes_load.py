@@ -348,7 +348,7 @@ def test_a_position_that_refers_to_a_missing_person_fails_the_import(app, org, t
     if big:
         monkeypatch.setattr(votes, "DEFER_INDEXES_MIN_ROWS", 3)  # SMALL's 5 positions count as big
     real_match, real_verify = votes.VoteLoader._match, votes.VoteLoader._verify_references
-    checks_during_import = []
+    checks_during_import, import_connections = [], []
 
     def match_one_to_a_missing_person(self, *args):
         person_ids = real_match(self, *args)
@@ -357,7 +357,9 @@ def test_a_position_that_refers_to_a_missing_person_fails_the_import(app, org, t
 
     def verify(self):
         if app.config["DB_KIND"] == "sqlite":
-            checks_during_import.append(db.session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar())
+            connection = db.session.connection()
+            checks_during_import.append(connection.exec_driver_sql("PRAGMA foreign_keys").scalar())
+            import_connections.append(connection.connection.driver_connection)
         return real_verify(self)
 
     monkeypatch.setattr(votes.VoteLoader, "_verify_references", verify)
@@ -369,5 +371,5 @@ def test_a_position_that_refers_to_a_missing_person_fails_the_import(app, org, t
     if app.config["DB_KIND"] == "sqlite":
         # Off through both big imports; on through the small ones, the second failing at its insert.
         assert checks_during_import == ([0, 0] if big else [1])
-        with db.engine.connect() as connection:
-            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        # The very connection the big import turned them off on has them on again, back in the pool.
+        assert [c.execute("PRAGMA foreign_keys").fetchone()[0] for c in import_connections] == [1] * len(import_connections)
