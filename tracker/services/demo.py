@@ -191,8 +191,8 @@ def _roll_calls(rng, oid, council, people) -> list[tuple[RollCall, int | None]]:
     """About 60 council roll calls over two years; each paired with the plank it bears on (or None)."""
     start = date(2024, 1, 9)
     roll_calls = []
-    voters = {person.id: Voter(organization_id=oid, voter_key=f"local:{person.identifiers[0].value}", voter_name=person.name)
-              for person, *_ in people}
+    voters = {person.id: Voter(organization_id=oid, voter_key=f"local:{person.identifiers[0].value}",
+                               voter_name=person.name) for person, *_ in people}
     db.session.add_all(voters.values())
     for number in range(60):
         voted_on = start + timedelta(days=12 * number + rng.randint(0, 3))

@@ -186,8 +186,9 @@ class VoteLoader:
         })
         self._insert_positions(records)
         if self.references is not None:
-            for table, ids in (("roll_call", roll_call_ids), ("voter", voter_ids), ("person", person_ids)):
-                self.references[table].update(int(i) for i in pd.unique(ids[~np.isnan(ids)] if ids.dtype.kind == "f" else ids))
+            self.references["roll_call"].update(np.unique(roll_call_ids).tolist())
+            self.references["voter"].update(np.unique(voter_ids).tolist())
+            self.references["person"].update(np.unique(person_ids[~np.isnan(person_ids)]).astype(np.int64).tolist())
         return len(records), duplicates
 
     def _note_unknown_labels(self, positions: pd.DataFrame) -> None:
