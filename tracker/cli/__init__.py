@@ -63,6 +63,17 @@ def command_organization():
     return organization
 
 
+def write_export(out: str | None, what: str, write) -> None:
+    """Run ``write(handle)`` (it returns how many rows it wrote) on the file ``out``, or on
+    standard output when there is none; say what was written to a file on stderr."""
+    if not out:
+        write(sys.stdout)
+        return
+    with open(out, "w", encoding="utf-8", newline="") as handle:
+        count = write(handle)
+    click.echo(f"Wrote {count} {what} to {out}.", err=True)
+
+
 def emit_import_result(result, as_json: bool) -> None:
     """Print an import's outcome (one JSON object on stdout with --json; messages on stderr) and
     exit 0 ok, 2 rejected, 1 failed."""

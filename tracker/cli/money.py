@@ -1,10 +1,8 @@
 """Commands for contributions, committees, classification, pledge flags."""
-import sys
-
 import click
 from flask.cli import with_appcontext
 
-from tracker.cli import command_organization, emit_import_result, run_import_command
+from tracker.cli import command_organization, emit_import_result, run_import_command, write_export
 from tracker.vocabulary import DONOR_LISTS
 
 CONTRIBUTION_FORMATS = ["auto", "fec-itcont", "fec-itpas2", "fec-itoth", "fec-schedule-a", "form460", "csv"]
@@ -80,12 +78,7 @@ def export_contributions(fmt, out):
     from tracker.services import contributions
 
     organization = command_organization()
-    if out:
-        with open(out, "w", encoding="utf-8", newline="") as handle:
-            count = contributions.export_contributions(organization.id, handle, fmt)
-        click.echo(f"Wrote {count} contributions to {out}", err=True)
-    else:
-        contributions.export_contributions(organization.id, sys.stdout, fmt)
+    write_export(out, "contributions", lambda handle: contributions.export_contributions(organization.id, handle, fmt))
 
 
 @click.command("classification")
@@ -95,26 +88,10 @@ def export_contributions(fmt, out):
 def export_classification(fmt, out):
     """How many contributions and dollars fell into each donor class, by the rule that decided
     them (columns: donor_class, rule, confidence, lines, amount, cash)."""
-    import csv
-    import json
-
-    from tracker.csv_cells import neutralize
     from tracker.services import flags
 
-    rows = flags.classification_rows(command_organization())
-    handle = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout
-    try:
-        if fmt == "json":
-            json.dump([{**row, "amount": str(row["amount"]), "cash": str(row["cash"])} for row in rows], handle, indent=1)
-            handle.write("\n")
-        else:
-            writer = csv.DictWriter(handle, flags.CLASS_REPORT_COLUMNS)
-            writer.writeheader()
-            writer.writerows({key: neutralize(value) for key, value in row.items()} for row in rows)
-    finally:
-        if out:
-            handle.close()
-            click.echo(f"Wrote {len(rows)} rows to {out}", err=True)
+    organization = command_organization()
+    write_export(out, "rows", lambda handle: flags.export_classification(organization, handle, fmt))
 
 
 @click.group("donor-list")

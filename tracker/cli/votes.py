@@ -1,10 +1,8 @@
 """Commands for roll calls, people rosters, the review queue, Legistar sync."""
-import sys
-
 import click
 from flask.cli import with_appcontext
 
-from tracker.cli import command_organization, emit_import_result, run_import_command
+from tracker.cli import command_organization, emit_import_result, run_import_command, write_export
 
 FORMAT_HELP = "auto (recognize the file), or a format name"
 VOTE_FORMATS = ["auto", "legistar", "ocd-csv", "ocd-json", "house-xml", "senate-xml", "congress-json", "voteview", "csv"]
@@ -56,12 +54,7 @@ def export_votes(fmt, out):
     from tracker.services import votes
 
     organization = command_organization()
-    if out:
-        with open(out, "w", encoding="utf-8", newline="") as handle:
-            count = votes.export_votes(organization.id, handle, fmt)
-        click.echo(f"Wrote {count} positions to {out}.", err=True)
-    else:
-        votes.export_votes(organization.id, sys.stdout, fmt)
+    write_export(out, "positions", lambda handle: votes.export_votes(organization.id, handle, fmt))
 
 
 @click.group("sync")

@@ -13,6 +13,8 @@ only on a published violation that still has money after refunds.
 """
 from __future__ import annotations
 
+import csv
+import json
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -20,6 +22,7 @@ import pandas as pd
 from sqlalchemy import func, or_, select, update
 
 from tracker import money
+from tracker.csv_cells import neutralize
 from tracker.extensions import db
 from tracker.models import AuditEvent, Committee, Contribution, Flag, Organization, Person, PersonIdentifier, Pledge, PledgeClause
 from tracker.services import audit
@@ -365,6 +368,20 @@ def classification_rows(org: Organization) -> list[dict]:
              "lines": int(row.count), "amount": Decimal(int(row.amount_cents)).scaleb(-2),
              "cash": Decimal(int(row.cash_cents)).scaleb(-2)}
             for row in report.itertuples(index=False)]
+
+
+def export_classification(org: Organization, handle, fmt: str = "csv") -> int:
+    """Write ``classification_rows`` to ``handle`` as CSV (cells neutralized) or JSON (dollars as
+    text with cents); returns the row count."""
+    rows = classification_rows(org)
+    if fmt == "json":
+        json.dump([{**row, "amount": str(row["amount"]), "cash": str(row["cash"])} for row in rows], handle, indent=1)
+        handle.write("\n")
+    else:
+        writer = csv.DictWriter(handle, CLASS_REPORT_COLUMNS)
+        writer.writeheader()
+        writer.writerows({key: neutralize(value) for key, value in row.items()} for row in rows)
+    return len(rows)
 
 
 def class_totals(rows: list[dict]) -> list[dict]:
