@@ -431,6 +431,23 @@ def test_the_original_imported_after_its_amendment_does_not_bring_a_dropped_line
     assert counted == [("T1", 15_000), ("T9", 5_000)]  # Q2's report has a single version: untouched
 
 
+
+def test_an_original_filed_without_an_amendment_number_loses_the_lines_its_amendment_drops(app, org, tmp_path):
+    """Generic CSV: the original names no amendment (its lines have no version id), amendment 1
+    of the same report lists only T1; T2 of the original stops counting, the other report stays."""
+    header = "recipient_committee_id,donor_name,amount,date,transaction_id,amendment,report\n"
+    original, amended = tmp_path / "original.csv", tmp_path / "amended.csv"
+    original.write_text(header + "CMTE1,\"DOE, JANE\",100.00,2024-03-01,T1,,Q1-2024\n"
+                                 "CMTE1,ACME LLC,900.00,2024-03-02,T2,,Q1-2024\n"
+                                 "CMTE1,\"ROE, RICHARD\",50.00,2024-04-02,T9,,Q2-2024\n")
+    amended.write_text(header + "CMTE1,\"DOE, JANE\",150.00,2024-03-01,T1,1,Q1-2024\n")
+    assert service.import_contributions(org, original, "csv").imported == 3
+    result = service.import_contributions(org, amended, "csv")
+    assert (result.report["replaced_by_amendment"], result.report["dropped_by_amendment"]) == (1, 1)
+    counted = db.session.execute(select(Contribution.tran_id, Contribution.amount_cents)
+                                 .where(Contribution.superseded.is_(False)).order_by(Contribution.tran_id)).all()
+    assert counted == [("T1", 15_000), ("T9", 5_000)]
+
 def test_calaccess_amendment_replaces_its_filing(app, org, tmp_path):
     """CAL-ACCESS: AMEND_ID 1 of filing 2001234 corrects A1 and no longer lists A2."""
     from tests.test_imports_form460 import RCPT_CD_HEADER, rcpt_cd_line

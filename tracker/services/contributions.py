@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import bindparam, false, func, insert, literal, select, update
+from sqlalchemy import bindparam, false, func, insert, literal, select, tuple_, update
 
 from imports import Batch, RowError
 from imports.form460 import CALACCESS_REPORT
@@ -38,6 +38,7 @@ from tracker.csv_cells import neutralize
 from tracker.extensions import db
 from tracker.models import Committee, Contribution, FilingLink, Person, PersonIdentifier
 from tracker.services import audit, bulk
+from tracker.services.bulk import chunks
 from tracker.services.paging import RowsPage
 from tracker.services.ingest import ImportContext, ImportOptions, ImportResult, run_import
 
@@ -238,12 +239,11 @@ class ContributionLoader:
         self._release_connection()
         self.statistics.refresh_if_stale()  # else PostgreSQL may scan, not seek, the rows just inserted
         found = []
-        values = keys.tolist()
-        for start in range(0, len(values), LOOKUP_SLICE):
+        for part in chunks(keys.tolist(), LOOKUP_SLICE):
             found += db.session.execute(
                 select(Contribution.source_key, Contribution.id, Contribution.filing_id, Contribution.raw_sha256)
                 .where(Contribution.organization_id == self.org_id, Contribution.source == source,
-                       Contribution.source_key.in_(values[start:start + LOOKUP_SLICE]))).all()
+                       Contribution.source_key.in_(part))).all()
         return pd.DataFrame(found, columns=["source_key", "id_old", "filing_id_old", "raw_sha256_old"])
 
     def _records(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -302,10 +302,9 @@ class ContributionLoader:
 def filers_of(organization_id: int, filing_ids: list[str]) -> dict[str, str]:
     """CAL-ACCESS filer id of each filing that FILER_FILINGS_CD linked (FilingLink)."""
     found = {}
-    for start in range(0, len(filing_ids), LOOKUP_SLICE):
+    for part in chunks(filing_ids, LOOKUP_SLICE):
         found.update(db.session.execute(select(FilingLink.filing_id, FilingLink.filer_id).where(
-            FilingLink.organization_id == organization_id,
-            FilingLink.filing_id.in_(filing_ids[start:start + LOOKUP_SLICE]))).all())
+            FilingLink.organization_id == organization_id, FilingLink.filing_id.in_(part))).all())
     return found
 
 
@@ -350,7 +349,7 @@ def supersede_dropped_lines(organization_id: int, reports: set[tuple[str, str]])
     newly superseded; the same reports checked again change nothing.
 
     Works on (report, version) groups, not lines: a report has a handful of versions however many
-    lines it holds, so a state-wide dump costs one grouped query per slice of reports."""
+    lines it holds, so a state-wide dump costs one grouped query and one UPDATE per slice of reports."""
     dropped = 0
     by_source: dict[str, list[str]] = defaultdict(list)
     for source, report_id in reports:
@@ -359,21 +358,26 @@ def supersede_dropped_lines(organization_id: int, reports: set[tuple[str, str]])
     current = [table.c.organization_id == organization_id, table.c.superseded.is_(False)]
     for source, report_ids in by_source.items():
         found = []
-        for start in range(0, len(report_ids), LOOKUP_SLICE):
+        for part in chunks(report_ids, LOOKUP_SLICE):
             found += db.session.execute(
                 select(table.c.report_id, table.c.filing_id, func.count())
-                .where(*current, table.c.source == source, table.c.report_id.in_(report_ids[start:start + LOOKUP_SLICE]))
+                .where(*current, table.c.source == source, table.c.report_id.in_(part))
                 .group_by(table.c.report_id, table.c.filing_id)).all()
         versions = pd.DataFrame(found, columns=["report_id", "filing_id", "lines"])
         if versions.empty:
             continue
         rank = version_ranks(source, versions["filing_id"])
         older = versions[(rank < rank.groupby(versions["report_id"]).transform("max")).to_numpy()]
-        for report_id, filing_id, lines in older.itertuples(index=False, name=None):
-            same_filing = table.c.filing_id.is_(None) if filing_id is None else table.c.filing_id == filing_id
-            db.session.execute(update(table).where(*current, table.c.source == source, table.c.report_id == report_id,
-                                                   same_filing).values(superseded=True))
-            dropped += int(lines)
+        dropped += int(older["lines"].sum())
+        # One UPDATE per slice of (report, version) pairs; a version without a filing id apart.
+        numbered = older["filing_id"].notna().to_numpy()
+        stale = [tuple_(table.c.report_id, table.c.filing_id).in_(part)
+                 for part in chunks(list(older.loc[numbered, ["report_id", "filing_id"]].itertuples(index=False, name=None)),
+                                    LOOKUP_SLICE // 2)]
+        stale += [table.c.report_id.in_(part) & table.c.filing_id.is_(None)
+                  for part in chunks(older.loc[~numbered, "report_id"].tolist(), LOOKUP_SLICE)]
+        for condition in stale:
+            db.session.execute(update(table).where(*current, table.c.source == source, condition).values(superseded=True))
     return dropped
 
 
@@ -547,11 +551,10 @@ class CommitteeLoader:
 
     def _existing(self, ids) -> dict[str, Committee]:
         found: dict[str, Committee] = {}
-        ids = list(dict.fromkeys(ids))
-        for start in range(0, len(ids), LOOKUP_SLICE):
+        for part in chunks(list(dict.fromkeys(ids)), LOOKUP_SLICE):
             for committee in db.session.scalars(select(Committee).where(
                     Committee.organization_id == self.org_id, Committee.source == "fec",
-                    Committee.committee_id.in_(ids[start:start + LOOKUP_SLICE]))):
+                    Committee.committee_id.in_(part))):
                 found[committee.committee_id] = committee
         return found
 
