@@ -47,11 +47,12 @@ class CalAccessFilings(Parser):
                                   line=1, field=missing[0])
             filing, filer = frame["FILING_ID"].str.strip(), frame["FILER_ID"].str.strip()
             errors = []
+            ok = np.ones(len(frame), dtype=bool)
             for column, values in (("FILING_ID", filing), ("FILER_ID", filer)):
-                bad = ~values.str.fullmatch(r"\d+").to_numpy()
+                number = values.str.fullmatch(r"\d+").to_numpy()
                 errors += [RowError(int(lines[i]), column, f"{column} {values.iloc[i]!r} is not a number", raws[i])
-                           for i in np.flatnonzero(bad)]
-            ok = (filing.str.fullmatch(r"\d+") & filer.str.fullmatch(r"\d+")).to_numpy()
+                           for i in np.flatnonzero(~number)]
+                ok &= number
             links = frame.assign(filing_id=filing, filer_id=filer, source_line=lines).loc[ok, ["filing_id", "filer_id", "source_line"]]
             rows += len(frame)
             yield Batch(tables={"filing_links": links.reset_index(drop=True)}, errors=errors, read=len(frame), progress=progress)

@@ -643,8 +643,7 @@ def _tallies(rows: _Rows, options: ScoringOptions) -> pd.DataFrame:
     scope = scope[order]
     return pd.DataFrame({
         "person_id": groups.people[person[order]],
-        "scope": pd.Categorical.from_codes(scope, ["overall" if p == OVERALL else f"plank:{p}"
-                                                  for p in groups.planks.tolist()]),
+        "scope": pd.Categorical.from_codes(scope, _scope_names(groups.planks)),
         "plank_id": plank[order], "window": pd.Categorical.from_codes(window[order], window_names),
         "crucial_only": crucial_only[order],
         "agreeing": agreeing[order], "disagreeing": disagreeing[order], "missed": missed[order],
@@ -784,7 +783,7 @@ def _details(rows: _Rows, positions: pd.DataFrame, options: ScoringOptions) -> p
     points2 = np.where(agree, 2 * weight, np.where(missed, half * weight, 0))
     details = pd.DataFrame({
         "person_id": rows.v_person[vote],
-        "scope": pd.Categorical.from_codes(scope_codes, ["overall" if p == OVERALL else f"plank:{p}" for p in planks]),
+        "scope": pd.Categorical.from_codes(scope_codes, _scope_names(planks)),
         "plank_id": rows.plank, "roll_call_id": roll_calls.ids[voted], "voted_on": voted_on,
         "year": pd.DatetimeIndex(voted_on).year, "term_id": rows.v_term[vote], "crucial": roll_calls.crucial[voted],
         "outcome": pd.Categorical.from_codes(outcome, categories=OUTCOMES),
@@ -796,6 +795,11 @@ def _details(rows: _Rows, positions: pd.DataFrame, options: ScoringOptions) -> p
         "plank_ids": [plank_ids[i] for i in voted.tolist()]})
     details = details.sort_values(["person_id", "plank_id", "voted_on", "roll_call_id"], kind="stable")
     return details.reset_index(drop=True)
+
+
+def _scope_names(planks) -> list[str]:
+    """The scope of each plank id: "overall" for OVERALL, else "plank:<id>"."""
+    return ["overall" if plank == OVERALL else f"plank:{plank}" for plank in np.asarray(planks).tolist()]
 
 
 def _empty_scores() -> pd.DataFrame:
