@@ -247,6 +247,8 @@ def test_ranked_result_as_dict_holds_plain_values():
 @pytest.mark.parametrize("options, rankings, kwargs, message", [
     (["A", "B"], [[1, 2, 3]], {}, "2 ranks"),
     (["A", "B"], [[1, 2], [1]], {}, "2 ranks"),
+    (["A", "B"], [[]], {}, "2 ranks"),
+    (["A", "B"], np.array([[1, 2, 3]]), {}, "2 ranks"),
     (["A", "B"], [[1, -1]], {}, "1 or more"),
     (["A", "B"], np.array([[1, -1]]), {}, "1 or more"),
     (["A", "B"], [[1, 1.5]], {}, "whole numbers"),

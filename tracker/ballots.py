@@ -202,8 +202,15 @@ def _rank_array(rankings, k: int) -> np.ndarray:
         if ranks.ndim == 1 and ranks.size == 0:
             ranks = ranks.reshape(0, k)
     else:
-        cells = np.array(list(rankings), dtype=object)
-        if cells.size == 0:
+        rows = rankings if isinstance(rankings, (list, tuple)) else list(rankings)
+        try:
+            plain = np.array(rows)  # the quick way when every rank is an int
+        except (ValueError, TypeError):
+            plain = None  # ballots of different lengths
+        if plain is not None and plain.dtype.kind in "iu" and plain.ndim == 2:
+            return _rank_array(plain, k)
+        cells = plain if plain is not None and plain.dtype == object else np.array(rows, dtype=object)
+        if len(rows) == 0:
             return np.zeros((0, k), dtype=np.int64)
         if cells.ndim != 2:
             raise ValueError(f"every ballot must give {k} ranks, one per option (0 or None when unranked)")
