@@ -233,6 +233,16 @@ def test_an_even_split_is_a_tie_without_a_default_and_the_default_with_one():
     assert tally_ranked(options, rows, default="D").result == "default"
 
 
+def test_ranking_most_beaten_first_equal_counts_in_the_given_order():
+    options = [f"option {i:02}" for i in range(40)]
+    everyone_equal = tally_ranked(options, [[1] * 40])
+    assert everyone_equal.ranking == options and everyone_equal.result == "tie"
+    # The last option beats everyone; the rest tie among themselves.
+    result = tally_ranked(options, [[2] * 39 + [1]])
+    assert result.ranking == options[-1:] + options[:-1]
+    assert (result.result, result.winner) == ("winner", "option 39")
+
+
 def test_ranked_result_as_dict_holds_plain_values():
     import json
     result = tally_ranked(B07_OPTIONS, ballots(B07_OPTIONS, *B07_GROUPS), default="A", quorum=5)
