@@ -56,12 +56,13 @@ def make_roll_call(org, body, voted_on=date(2024, 3, 1), **kw) -> RollCall:
                             "source_id": f"rc-{n}", "title": f"Motion {n}", **kw}))
 
 
-def make_program(org, planks: int = 3, adopt: bool = True) -> ProgramVersion:
+def make_program(org, planks: int = 3, adopt: bool = True, titles: list[str] | None = None) -> ProgramVersion:
     from tracker.services import program as program_service
     program = _add(Program(organization_id=org.id, title="Program"))
     version = _add(ProgramVersion(organization_id=org.id, program_id=program.id, number=1))
     for position in range(1, planks + 1):
-        _add(Plank(organization_id=org.id, version_id=version.id, position=position, title=f"Plank {position}",
+        _add(Plank(organization_id=org.id, version_id=version.id, position=position,
+                   title=titles[position - 1] if titles and position <= len(titles) else f"Plank {position}",
                    body=f"Body of plank {position}", category="Housing" if position % 2 else "Labor",
                    tier="minimum" if position % 3 else "maximum", key=f"p{position}"))
     db.session.refresh(version)

@@ -18,13 +18,13 @@ from tracker.services import scores
 from tracker.services.votes import voter_for
 
 
-def scored_world(org, people: int = 3, with_money: bool = True):
+def scored_world(org, people: int = 3, with_money: bool = True, plank_titles: list[str] | None = None):
     """A council of `people` officials, 5 approved alignments on 2 planks, and their stored scores.
 
     Official i votes yes on roll call n unless (n + i) % 3 == 0; roll call 1 weighs 2. So A agrees
     on 3 of 6 points (50), B on 5 of 6 (83.33 -> 83), C on 4 of 6 (66.67 -> 67).
     """
-    version = make_program(org, planks=3)
+    version = make_program(org, planks=3, titles=plank_titles)
     planks = version.planks
     body = make_body(org, name="Harbor Council")
     persons = [make_person(org, name=f"Official {chr(65 + i)}", ids={"local": f"off-{org.id}-{i}"})

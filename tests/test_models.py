@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.factories import make_body, make_member, make_person, make_program, make_roll_call
 from tracker.extensions import db
-from tracker.models import (Alignment, Ballot, BallotVote, Contribution, Member, PersonIdentifier,
+from tracker.models import (Alignment, Ballot, BallotQuestion, BallotVote, Contribution, Member, PersonIdentifier,
                             ProgramVersion, RollCall, Score, VotePosition)
 from tracker.services.votes import voter_for
 
@@ -20,20 +20,27 @@ def _fails(row):
     db.session.rollback()
 
 
-def test_one_ballot_vote_per_member_per_ballot(org):
+def test_one_ballot_vote_per_member_per_question(org):
     member = make_member(org)
     now = datetime(2025, 1, 1)
-    ballot = Ballot(organization_id=org.id, question="Adopt?", opens_at=now, closes_at=now + timedelta(days=7))
+    ballot = Ballot(organization_id=org.id, title="Adopt?", opens_at=now, closes_at=now + timedelta(days=7))
     db.session.add(ballot)
     db.session.flush()
-    db.session.add(BallotVote(organization_id=org.id, ballot_id=ballot.id, member_id=member.id, choice="yes"))
+    question = BallotQuestion(organization_id=org.id, ballot_id=ballot.id, position=1, kind="yes_no",
+                              subject="other", text="Adopt?")
+    db.session.add(question)
     db.session.flush()
-    _fails(BallotVote(organization_id=org.id, ballot_id=ballot.id, member_id=member.id, choice="no"))
+    db.session.add(BallotVote(organization_id=org.id, question_id=question.id, member_id=member.id, choice="yes",
+                              receipt="R1"))
+    db.session.flush()
+    _fails(BallotVote(organization_id=org.id, question_id=question.id, member_id=member.id, choice="no", receipt="R2"))
+    _fails(BallotVote(organization_id=org.id, question_id=question.id, member_id=make_member(org).id, choice="maybe",
+                      receipt="R3"))
 
 
 def test_ballot_must_close_after_it_opens(org):
     now = datetime(2025, 1, 1)
-    _fails(Ballot(organization_id=org.id, question="Adopt?", opens_at=now, closes_at=now))
+    _fails(Ballot(organization_id=org.id, title="Adopt?", opens_at=now, closes_at=now))
 
 
 def test_roll_call_source_id_unique_per_organization(org):

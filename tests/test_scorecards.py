@@ -139,8 +139,7 @@ def test_official_page_money_summary_pledge_and_published_flags_only(client, org
 
 
 def test_official_page_escapes_names_and_chart_json(client, org):
-    world = scored_world(org)
-    world.planks[0].title = "</script><script>alert(1)</script>"
+    world = scored_world(org, plank_titles=["</script><script>alert(1)</script>"])
     world.people[0].name = "<b>Bold</b>"
     db.session.commit()
     html = client.get(f"/scorecards/people/{world.people[0].id}").data.decode()

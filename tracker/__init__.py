@@ -28,7 +28,7 @@ def create_app(config: dict | None = None):
     login_manager.login_message_category = "info"
 
     # Explicit list: a new area is one line here.
-    for module in ("main", "accounts", "admin", "program", "candidates", "scorecards", "importing",
+    for module in ("main", "accounts", "admin", "program", "voting", "candidates", "scorecards", "importing",
                    "money_pages", "api"):
         app.register_blueprint(importlib.import_module(f"tracker.{module}.views").bp)
 

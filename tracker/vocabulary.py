@@ -1,5 +1,6 @@
 """Vocabularies used across the app: roles, statuses, donor classes. Pure; import from here."""
 from imports.vote_options import MISSED, PARTICIPATION, POSITIONS  # noqa: F401  (re-exported)
+from tracker.ballots import MAJORITIES, YES_NO_CHOICES  # noqa: F401  (re-exported)
 
 # Member roles, weakest first: each role can do everything the ones before it can.
 ROLES = ("member", "committee", "admin")
@@ -7,8 +8,17 @@ ROLES = ("member", "committee", "admin")
 PROGRAM_VERSION_STATUSES = ("draft", "adopted", "superseded")
 PLANK_TIERS = ("minimum", "maximum")
 PROPOSAL_KINDS = ("new_plank", "amendment", "repeal")
-PROPOSAL_STATUSES = ("draft", "open", "adopted", "rejected", "withdrawn")
-BALLOT_STATUSES = ("draft", "open", "closed")
+# open: gathering co-sponsors and debate; on_ballot: put to a ballot; passed: applied to the draft
+# version; adopted: that draft became an adopted version; rejected: lost its vote; withdrawn.
+PROPOSAL_STATUSES = ("open", "on_ballot", "passed", "adopted", "rejected", "withdrawn")
+# scheduled: waiting for its opening time; open: members vote; closed: results published.
+BALLOT_STATUSES = ("scheduled", "open", "closed")
+BALLOT_MODES = ("online", "paper")
+BALLOT_QUESTION_KINDS = ("yes_no", "ranked")
+# What a question decides, so the close knows what to do with the outcome.
+BALLOT_SUBJECTS = ("proposal", "competing", "adoption", "other")
+# Yes/no: passed, failed, no quorum. Ranked (BALLOTS.md 3): winner, default, tie, no quorum.
+BALLOT_OUTCOMES = ("passed", "failed", "no quorum", "winner", "default", "tie")
 
 ENDORSEMENT_DECISIONS = ("pending", "endorsed", "declined", "withdrawn")
 PLEDGE_STATUSES = ("pending", "signed", "broken", "withdrawn")

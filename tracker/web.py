@@ -87,6 +87,19 @@ def download(table, filename: str, fmt: str) -> Response:
 
 
 def init_app(app) -> None:
+    @app.before_request
+    def run_due_ballots():
+        # The first request after a ballot's closing time closes it (cron runs `flask ballot
+        # close-due` too); between due times this costs no query (services.ballots.due_cache).
+        if request.endpoint in (None, "static"):
+            return
+        from tracker.services import ballots
+        try:
+            ballots.run_due_if_any()
+        except Exception:  # never let a count break an unrelated page; the next request retries
+            db.session.rollback()
+            current_app.logger.exception("Closing due ballots failed")
+
     @app.context_processor
     def inject_organization():
         return {"organization": current_organization()}

@@ -5,15 +5,17 @@ from tracker.models.money import Committee, Contribution, DonorListEntry, Filing
 from tracker.models.people import (ID_SCHEMES, Body, Endorsement, Person, PersonIdentifier,
                                    QuestionnaireAnswer, Term)
 from tracker.models.pledges import Pledge, PledgeClause
-from tracker.models.program import (Amendment, Ballot, BallotVote, Plank, Program, ProgramVersion,
-                                    Proposal)
+from tracker.models.program import (Ballot, BallotElector, BallotOption, BallotQuestion, BallotVote,
+                                    CastBallot, Cosponsor, ImmutableVersionError, Plank, Program,
+                                    ProgramVersion, Proposal, ProposalComment, TellerCount)
 from tracker.models.scores import Score
 from tracker.models.votes import Alignment, Excusal, RollCall, Voter, VotePosition, VoterReview
 
 __all__ = [
     "AuditEvent", "Member", "Organization", "ImportProgress", "ImportRowError", "ImportRun", "Committee",
     "Contribution", "DonorListEntry", "FilingLink", "Flag", "ID_SCHEMES", "Body", "Endorsement", "Person", "PersonIdentifier",
-    "QuestionnaireAnswer", "Term", "Pledge", "PledgeClause", "Amendment", "Ballot", "BallotVote",
-    "Plank", "Program", "ProgramVersion", "Proposal", "Score", "Alignment", "Excusal", "RollCall",
+    "QuestionnaireAnswer", "Term", "Pledge", "PledgeClause", "Ballot", "BallotElector", "BallotOption",
+    "BallotQuestion", "BallotVote", "CastBallot", "Cosponsor", "ImmutableVersionError", "Plank", "Program",
+    "ProgramVersion", "Proposal", "ProposalComment", "TellerCount", "Score", "Alignment", "Excusal", "RollCall",
     "Voter", "VotePosition", "VoterReview",
 ]

@@ -21,6 +21,8 @@ class Organization(db.Model):
     # Scoring options of METHOD.md 6.2 and the organization's word bands; None means defaults.
     scoring_options: Mapped[dict | None] = mapped_column(JSON)
     score_bands: Mapped[list | None] = mapped_column(JSON)
+    # How members decide (co-sponsors needed, quorum, majorities; tracker.services.ballots.SETTINGS_DEFAULTS).
+    ballot_settings: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     members: Mapped[list["Member"]] = relationship(back_populates="organization")
