@@ -89,3 +89,37 @@ def make_score(org, person, scope="overall", window="lifetime", score=None, coun
         "details": {"rule_set": "absence=exclude;min=4;overall=pooled", "rules": [], "numerator": None,
                     "denominator": None, "votes": {}}, **kw}
     return _add(Score(**fields))
+
+
+_FAST_HASH: dict[str, str] = {}
+
+
+def make_members(org, count: int, role: str = "member", **kw) -> list[Member]:
+    """``count`` members sharing one password hash (hashing each would take seconds for a big electorate)."""
+    if "hash" not in _FAST_HASH:
+        probe = Member(email="x", name="x", role="member")
+        probe.set_password(PASSWORD)
+        _FAST_HASH["hash"] = probe.password_hash
+    members = []
+    for _ in range(count):
+        n = next(_seq)
+        member = Member(**{"organization_id": org.id, "email": f"m{n}@example.org", "name": f"Member {n}",
+                           "role": role, "password_hash": _FAST_HASH["hash"], **kw})
+        db.session.add(member)
+        members.append(member)
+    db.session.flush()
+    db.session.commit()
+    return members
+
+
+def make_proposal(org, member, kind="new_plank", cosponsors=(), **kw):
+    """An open proposal (through the service) with the given co-sponsors."""
+    from tracker.services import proposals
+    fields = {"title": f"Proposal {next(_seq)}", "body": "A plank text.", "category": "Housing", **kw}
+    if kind == "repeal":
+        fields.pop("body", None)
+    proposal = proposals.propose(org, member, kind=kind, **fields)
+    for backer in cosponsors:
+        proposals.cosponsor(proposal, backer)
+    db.session.commit()
+    return proposal

@@ -1,16 +1,59 @@
-"""Ballot commands: `flask ballot tally` counts a file of paper ballots with the code online ballots use."""
+"""Ballot and program commands: `flask ballot tally` counts a file of paper ballots with the code
+online ballots use; `flask ballot close-due` (cron) opens and closes ballots whose time has come;
+`flask export program` writes an adopted version with its canonical text and SHA-256."""
 import json
 import sys
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from tracker import ballots
 
 
 @click.group("ballot")
 def ballot_group():
-    """Member ballots (BALLOTS.md): count ranked paper ballots."""
+    """Member ballots (BALLOTS.md): count ranked paper ballots; open and close ballots on time."""
+
+
+@ballot_group.command("close-due")
+@with_appcontext
+def close_due_command():
+    """Open the ballots whose opening time has come and close (count, publish, apply) those whose
+    closing time has passed. Safe to run from cron every minute, beside the web workers: each
+    ballot is closed exactly once, whoever gets there first."""
+    from tracker.services import ballots as ballot_service
+
+    opened = ballot_service.open_due()
+    closed = ballot_service.close_due()
+    click.echo(f"Opened {opened} ballot{'s' if opened != 1 else ''}; closed {len(closed)}"
+               + (f" ({', '.join(map(str, closed))})." if closed else "."))
+
+
+@click.command("program")
+@click.option("--version", "number", type=int, default=None,
+              help="The version number (default: the adopted version in force).")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option("--out", default=None, help="Write to this file instead of standard output.")
+@with_appcontext
+def export_program_command(number, fmt, out):
+    """Export a program version. The JSON carries version, adopted_at, planks, canonical_text and
+    sha256 (the hex SHA-256 of canonical_text as UTF-8), so anyone can recompute the hash."""
+    from tracker.cli import command_organization, write_export
+    from tracker.services import program as program_service
+
+    organization = command_organization()
+    version = (program_service.version_by_number(organization.id, number) if number is not None
+               else program_service.adopted_version(organization.id))
+    if version is None:
+        raise click.ClickException(f"No program version {number} in {organization.name}." if number is not None
+                                   else f"{organization.name} has no adopted program version yet.")
+
+    def write(handle) -> int:
+        handle.write(program_service.export_version(version, fmt))
+        return len(version.planks)
+
+    write_export(out, "planks", write)
 
 
 @ballot_group.command("tally")
@@ -85,5 +128,7 @@ def summary_lines(result: ballots.RankedResult) -> list[str]:
 
 
 def register(app, import_group, export_group) -> None:
-    """Add `flask ballot` (its own group: ballots are neither imports nor exports)."""
+    """Add `flask ballot` (its own group: ballots are neither imports nor exports) and
+    `flask export program`."""
     app.cli.add_command(ballot_group)
+    export_group.add_command(export_program_command)

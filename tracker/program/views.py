@@ -3,6 +3,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from tracker import program_text
 from tracker.extensions import db
@@ -160,7 +161,7 @@ def proposals():
 
 
 def _plank_choices(version):
-    return [(p.id, f"{p.position}. {p.title}") for p in (version.planks if version else [])]
+    return [SelectChoice(p.id, f"{p.position}. {p.title}") for p in (version.planks if version else [])]
 
 
 @bp.route("/proposals/new", methods=["GET", "POST"])
@@ -169,7 +170,7 @@ def new_proposal():
     org = current_user.organization
     version = program_service.adopted_version(org.id)
     form = ProposalForm()
-    form.target_plank.choices = [(0, "—")] + _plank_choices(version)
+    form.target_plank.choices = [SelectChoice(0, "—")] + _plank_choices(version)
     if request.method == "GET" and request.args.get("plank", type=int):
         form.target_plank.data = request.args.get("plank", type=int)
         form.kind.data = request.args.get("kind", "amendment")

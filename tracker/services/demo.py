@@ -13,8 +13,8 @@ from tracker.models import (Alignment, Body, Committee, Contribution, Endorsemen
                             ImportRun, Member, Organization, Person, PersonIdentifier, Plank, Pledge, PledgeClause,
                             Program, ProgramVersion, QuestionnaireAnswer, RollCall, Term, Voter,
                             VotePosition, Flag)
-from tracker.models.base import OrgScoped
-from tracker.services import flags, scores
+from tracker.models.base import OrgScoped, utcnow
+from tracker.services import ballots, flags, proposals, scores
 from tracker.services import program as program_service
 
 DEMO_SLUG = "harbor-city-progressive-alliance"
@@ -180,9 +180,10 @@ def build(seed: int = 2026) -> dict:
         flags.notify_person(person, now=DEMO_NOTICE_AT)
     money_flags = flags.evaluate_organization(org, now=DEMO_NOTICE_AT + timedelta(days=8))
     db.session.commit()
+    democracy = _program_democracy(rng, org, planks)
     # Pages read stored scores, so the demo stores them too.
     scored = scores.recompute(org)
-    return {"organization": org.name, "planks": len(planks), "officials": len(people),
+    return {"organization": org.name, "planks": len(planks), "officials": len(people), **democracy,
             "roll_calls": len(roll_calls), "alignments": alignments, "contributions": contributions,
             "signed_pledges": pledges, "broken_pledges": money_flags["broken_pledges"], "scores": scored["scores"]}
 
@@ -344,3 +345,115 @@ def _endorsements(oid, people, version, planks) -> int:
         signed += 1
     db.session.flush()
     return signed
+
+
+# --- The members write the program: the 2025 convention, version 2, and what is open now. ------
+
+MEMBER_NAMES = [f"{first} {last}" for first, last in zip(FIRST * 2, LAST + LAST[::-1])][:36]
+
+
+def _program_democracy(rng, org, planks) -> dict:
+    """Proposals, discussion and ballots that took version 1 to version 2 (a ranked question
+    decided by Schulze, a new plank, a failed repeal, then the adoption vote), one ballot open now
+    and one proposal still gathering co-sponsors."""
+    oid = org.id
+    committee = db.session.execute(db.select(Member).filter_by(organization_id=oid, role="committee")).scalar_one()
+    demo_member = db.session.execute(db.select(Member).filter_by(organization_id=oid, role="member")).scalar_one()
+    shared_hash = demo_member.password_hash  # one hash for every extra demo account: building stays fast
+    members = []
+    for index, name in enumerate(MEMBER_NAMES, start=1):
+        member = Member(organization_id=oid, email=f"member{index:02d}@demo.example", name=name, role="member",
+                        password_hash=shared_hash, created_at=datetime(2022, 6, 1) + timedelta(days=index))
+        db.session.add(member)
+        members.append(member)
+    db.session.flush()
+    by_title = {plank.title: plank for plank in planks}
+    at = datetime(2025, 1, 8, 19, 0)
+
+    wage = by_title["A $25 city minimum wage"]
+    thirty = proposals.propose(
+        org, members[0], kind="amendment", target_plank=wage, title="A $30 city minimum wage by 2028",
+        body="Phase in a minimum wage of $30 an hour by 2028, indexed to inflation, with no sub-minimum for tips.",
+        rationale="Rents rose **18%** since we adopted $25. A living wage in Harbor City is now above $29 "
+                  "(county living-wage study, 2024).", now=at)
+    phased = proposals.propose(
+        org, members[1], kind="amendment", target_plank=wage, title="A $28 minimum wage, phased for small shops",
+        body="Phase in a minimum wage of $28 an hour, indexed to inflation, with two more years for employers of "
+             "fewer than ten workers, and no sub-minimum for tips.",
+        rationale="Same direction, but the corner stores on 23rd Street asked us for time.", now=at + timedelta(days=1))
+    counsel = proposals.propose(
+        org, members[2], kind="new_plank", title="Right to counsel for tenants", category="Housing", tier="minimum",
+        body="Every tenant facing eviction gets a free lawyer, paid by the city and chosen by the tenant.",
+        rationale="Where tenants have lawyers, most evictions are stopped or settled.", now=at + timedelta(days=2))
+    budgeting = by_title["Participatory budgeting of 10% of the budget"]
+    repeal = proposals.propose(
+        org, members[3], kind="repeal", target_plank=budgeting,
+        rationale="Assemblies drew few residents in 2024; let us fix the process before we demand more.",
+        now=at + timedelta(days=3))
+    for proposal, backers in ((thirty, members[4:9]), (phased, members[9:13]), (counsel, members[13:19]),
+                              (repeal, members[19:22])):
+        for offset, member in enumerate(backers):
+            proposals.cosponsor(proposal, member, now=at + timedelta(days=4, hours=offset))
+    first = proposals.comment(thirty, members[5], "I back this. Our own survey found that **most members** work "
+                              "jobs paying under $27.", now=at + timedelta(days=5))
+    proposals.comment(thirty, members[1], "Agreed on the goal. See my proposal #{} for a phase-in that small shops "
+                      "can live with.".format(phased.id), parent=first, now=at + timedelta(days=5, hours=3))
+    proposals.comment(repeal, members[6], "Fix the assemblies, keep the demand:\n\n- childcare at every assembly\n"
+                      "- translation into Spanish and Tagalog", now=at + timedelta(days=6))
+    db.session.commit()
+
+    def vote_all(ballot, plan, when):
+        """plan: [(count, {question position: answer})] cast by the members in order."""
+        by_position = {question.position: question for question in ballot.questions}
+        voters = iter(members + [demo_member])
+        for count, answers in plan:
+            for _ in range(count):
+                ballots.cast(ballot, next(voters), {by_position[pos].id: answer for pos, answer in answers.items()},
+                             now=when)
+        db.session.commit()
+
+    convention = ballots.create(org, committee, ballots.BallotPlan(
+        title="2025 program convention", description="Three changes to the program, decided at our January convention.",
+        opens_at=datetime(2025, 1, 25, 18, 0), closes_at=datetime(2025, 2, 8, 18, 0),
+        proposal_groups=[[thirty.id, phased.id], [counsel.id], [repeal.id]]), now=datetime(2025, 1, 25, 18, 0))
+    db.session.commit()
+    # Ranked: A = $30, B = $28 phased, D = keep. More members put B first (15 against 13), but more
+    # prefer A over B (16 against 15): Schulze chooses A, as the published d and p show.
+    yes_no = lambda c: {2: c[0], 3: c[1]}  # noqa: E731
+    vote_all(convention, [
+        (13, {1: [1, 2, 3], **yes_no(("yes", "no"))}),
+        (10, {1: [2, 1, 3], **yes_no(("yes", "no"))}),
+        (5, {1: [3, 1, 2], **yes_no(("no", "yes"))}),
+        (3, {1: [2, 3, 1], **yes_no(("abstain", "abstain"))}),
+    ], datetime(2025, 2, 1, 12, 0))
+    ballots.close(convention, now=datetime(2025, 2, 8, 18, 0))
+    draft = program_service.draft_version(oid)
+
+    adoption = ballots.create(org, committee, ballots.BallotPlan(
+        title=f"Adopt program version {draft.number}", opens_at=datetime(2025, 2, 15, 18, 0),
+        closes_at=datetime(2025, 3, 1, 18, 0), adopt_draft=True), now=datetime(2025, 2, 15, 18, 0))
+    db.session.commit()
+    vote_all(adoption, [(26, {1: "yes"}), (4, {1: "no"}), (1, {1: "abstain"})], datetime(2025, 2, 20, 12, 0))
+    ballots.close(adoption, now=datetime(2025, 3, 1, 18, 0))
+
+    # Now: one ballot open (it closes in a week from when the demo is built), one proposal short of co-sponsors.
+    now = utcnow().replace(second=0, microsecond=0)
+    bank = proposals.propose(
+        org, members[7], kind="new_plank", title="A public bank for Harbor City", category="Budget", tier="maximum",
+        body="Keep the city's money in a public bank that lends to housing co-operatives and small businesses.",
+        rationale="The city pays two private banks $3 million a year in fees.", now=now - timedelta(days=9))
+    for offset, member in enumerate(members[20:24]):
+        proposals.cosponsor(bank, member, now=now - timedelta(days=8, hours=-offset))
+    db.session.commit()
+    open_ballot = ballots.create(org, committee, ballots.BallotPlan(
+        title="Add a public bank to the program", opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=6),
+        proposal_groups=[[bank.id]]), now=now - timedelta(days=1))
+    db.session.commit()
+    vote_all(open_ballot, [(9, {1: "yes"}), (3, {1: "no"})], now - timedelta(hours=20))
+    coops = proposals.propose(
+        org, members[10], kind="new_plank", title="A fund for tenant-owned housing co-operatives", category="Housing",
+        tier="maximum", body="Seed tenant buy-outs with a revolving city fund, repaid at cost.",
+        rationale="Tenants of three buildings on Macdonald Ave asked us to carry this.", now=now - timedelta(days=2))
+    proposals.cosponsor(coops, members[11], now=now - timedelta(days=1))
+    db.session.commit()
+    return {"members": len(members) + 3, "program_versions": 2, "ballots": 3}

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateTimeLocalField, IntegerField, RadioField, SelectField, StringField,
                      SubmitField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.ballots import MAJORITIES
@@ -12,8 +13,8 @@ from tracker.ballots import MAJORITIES
 class BallotForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Give the ballot a title."), Length(max=300)])
     description = TextAreaField("What members should know (optional)", validators=[Optional(), Length(max=5000)])
-    mode = RadioField("How members vote", choices=[("online", "Online, on their phone or computer"),
-                                                  ("paper", "On paper, in the room (tellers count)")], default="online")
+    mode = RadioField("How members vote", choices=[SelectChoice("online", "Online, on their phone or computer"),
+                                                  SelectChoice("paper", "On paper, in the room (tellers count)")], default="online")
     opens_at = DateTimeLocalField("Opens (UTC)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     closes_at = DateTimeLocalField("Closes (UTC)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     secret = BooleanField("Secret ballot (nobody can see how a member voted, ever)", default=True)
@@ -35,7 +36,8 @@ class TellerCountForm(FlaskForm):
 
 class PaperUploadForm(FlaskForm):
     file = FileField("Ballot file (CSV or BLT)", validators=[FileRequired("Choose the file of paper ballots.")])
-    format = SelectField("Format", choices=[("", "from the file name"), ("csv", "CSV"), ("blt", "BLT")],
+    format = SelectField("Format", choices=[SelectChoice("", "from the file name"), SelectChoice("csv", "CSV"),
+                                            SelectChoice("blt", "BLT")],
                          validators=[Optional()])
     submit = SubmitField("Upload the ballots")
 
@@ -51,8 +53,9 @@ class SettingsForm(FlaskForm):
                                      validators=[NumberRange(0, 1000)])
     quorum = StringField("Quorum: the share of the electorate that must cast a ballot (e.g. 1/4 or 0.25)",
                          validators=[DataRequired(), Length(max=20)])
-    proposal_majority = SelectField("Majority a proposal needs", choices=[(m, m) for m in MAJORITIES])
-    adoption_majority = SelectField("Majority adopting a new program version needs", choices=[(m, m) for m in MAJORITIES])
+    proposal_majority = SelectField("Majority a proposal needs", choices=[SelectChoice(m, m) for m in MAJORITIES])
+    adoption_majority = SelectField("Majority adopting a new program version needs",
+                                    choices=[SelectChoice(m, m) for m in MAJORITIES])
     ballot_days = IntegerField("Days an online ballot stays open, by default", validators=[NumberRange(1, 90)])
     secret = BooleanField("Ballots are secret by default")
     submit = SubmitField("Save")
