@@ -52,6 +52,24 @@ def test_demo_is_realistic(app):
     assert {m.role for m in db.session.execute(db.select(Member)).scalars()} == {"admin", "committee", "member"}
 
 
+def test_demo_shows_a_living_program_process(app):
+    """Two adopted versions with the history between them, a closed convention ballot with a ranked
+    question decided by Schulze, one ballot open now and one proposal gathering co-sponsors."""
+    from tracker.models import Ballot, BallotQuestion, ProgramVersion, Proposal
+    demo.build()
+    versions = db.session.execute(db.select(ProgramVersion).order_by(ProgramVersion.number)).scalars().all()
+    assert [(v.number, v.status) for v in versions] == [(1, "superseded"), (2, "adopted")]
+    assert len(versions[1].planks) == 14
+    ranked = db.session.execute(db.select(BallotQuestion).filter_by(kind="ranked")).scalar_one()
+    assert ranked.outcome == "winner" and ranked.result["pairwise"] and ranked.result["strongest_paths"]
+    statuses = sorted(b.status for b in db.session.execute(db.select(Ballot)).scalars())
+    assert statuses == ["closed", "closed", "open"]
+    assert "open" in [p.status for p in db.session.execute(db.select(Proposal)).scalars()]
+    # Alignments followed their planks into version 2, so the scores still have roll calls to count.
+    assert db.session.execute(db.select(func.count()).select_from(Alignment).join(Plank, Plank.id == Alignment.plank_id)
+                              .where(Plank.version_id == versions[1].id)).scalar_one() == count(Alignment)
+
+
 def test_demo_rebuilds_idempotently_and_deterministically(app):
     demo.build(seed=7)
     first = _fingerprint()
@@ -68,7 +86,7 @@ def test_demo_command_and_home_page(app, runner, client):
     assert result.exit_code == 0, result.output
     assert "roll_calls: 60" in result.output
     html = client.get("/").data.decode()
-    assert "Harbor City Progressive Alliance" in html and "<strong>13</strong> planks" in html
+    assert "Harbor City Progressive Alliance" in html and "<strong>14</strong> planks" in html  # version 2
     assert '<strong class="status-broken">1</strong> broken' in html  # the demo's business gift after signing
     response = client.post("/login", data={"email": "admin@demo.example", "password": demo.DEMO_PASSWORD})
     assert response.status_code == 302
