@@ -123,3 +123,12 @@ def make_proposal(org, member, kind="new_plank", cosponsors=(), **kw):
         proposals.cosponsor(proposal, backer)
     db.session.commit()
     return proposal
+
+
+def make_endorsed(org, name=None, election="2026 Council", **kw):
+    """A person with an endorsement in force (what a pledge needs)."""
+    from tracker.models import Endorsement
+    person = make_person(org, name, **kw)
+    _add(Endorsement(organization_id=org.id, person_id=person.id, election=election, decision="endorsed",
+                     decided_on=date(2026, 1, 10)))
+    return person

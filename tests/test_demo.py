@@ -40,9 +40,9 @@ def test_demo_is_realistic(app):
     corporate = db.session.execute(db.select(Committee).filter_by(org_type="C")).scalar_one()
     assert db.session.execute(db.select(func.count()).where(
         Contribution.donor_committee_id == corporate.committee_id)).scalar_one() > 0
-    assert count(Endorsement) == 2
+    assert count(Endorsement) == 5  # 2024's two, and the 2026 season's three candidates
     # The money rules judge the demo pledges: one candidate took business money after signing.
-    assert sorted(p.status for p in db.session.execute(db.select(Pledge)).scalars()) == ["broken", "signed"]
+    assert sorted(p.status for p in db.session.execute(db.select(Pledge)).scalars()) == ["broken", "signed", "signed"]
     assert summary["broken_pledges"] == 1
     # seats: at most 7 people voting on any roll call (a mid-period replacement)
     per_roll_call = db.session.execute(
@@ -60,10 +60,10 @@ def test_demo_shows_a_living_program_process(app):
     versions = db.session.execute(db.select(ProgramVersion).order_by(ProgramVersion.number)).scalars().all()
     assert [(v.number, v.status) for v in versions] == [(1, "superseded"), (2, "adopted")]
     assert len(versions[1].planks) == 14
-    ranked = db.session.execute(db.select(BallotQuestion).filter_by(kind="ranked")).scalar_one()
+    ranked = db.session.execute(db.select(BallotQuestion).filter_by(kind="ranked", subject="competing")).scalar_one()
     assert ranked.outcome == "winner" and ranked.result["pairwise"] and ranked.result["strongest_paths"]
     statuses = sorted(b.status for b in db.session.execute(db.select(Ballot)).scalars())
-    assert statuses == ["closed", "closed", "open"]
+    assert statuses == ["closed", "closed", "closed", "closed", "open"]
     assert "open" in [p.status for p in db.session.execute(db.select(Proposal)).scalars()]
     # Alignments followed their planks into version 2, so the scores still have roll calls to count.
     assert db.session.execute(db.select(func.count()).select_from(Alignment).join(Plank, Plank.id == Alignment.plank_id)
@@ -90,3 +90,24 @@ def test_demo_command_and_home_page(app, runner, client):
     assert '<strong class="status-broken">1</strong> broken' in html  # the demo's business gift after signing
     response = client.post("/login", data={"email": "admin@demo.example", "password": demo.DEMO_PASSWORD})
     assert response.status_code == 302
+
+
+def test_demo_shows_one_endorsement_season(app):
+    """A questionnaire answered, the committee's endorsement ballot (a ranked question for one seat),
+    a signed pledge, votes that contradict the answers, and a withdrawal ballot that passed."""
+    from tracker.models import BallotQuestion, Questionnaire
+    from tracker.services import endorsements
+    summary = demo.build()
+    season = {e.person.name: e for e in db.session.execute(
+        db.select(Endorsement).filter_by(election="2026 Harbor City Council")).scalars()}
+    assert {name: e.decision for name, e in season.items()} == {
+        "Naomi Fischer": "endorsed", "Grace Liu": "withdrawn", "Rosa Delgado": "declined"}
+    assert all(e.questionnaire.submitted_at for e in season.values())
+    assert count(Questionnaire) == 5
+    committee_question = db.session.execute(db.select(BallotQuestion).filter_by(kind="ranked", subject="endorsement")).scalar_one()
+    assert committee_question.ballot.electorate == "committee" and committee_question.result["winner"] == "Grace Liu"
+    liu = season["Grace Liu"]
+    assert db.session.execute(db.select(Pledge.status).filter_by(person_id=liu.person_id)).scalar_one() == "signed"
+    contradictions = endorsements.contradiction_count(endorsements.promises(liu.person))
+    assert contradictions == summary["contradictions"] > 0
+    assert liu.tally["withdrawal"] and "voted against them" in liu.withdrawal_reason

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from tests import money_realdata
-from tests.factories import make_person, make_program
+from tests.factories import make_endorsed, make_program
 from tracker.extensions import db
 from tracker.models import AuditEvent, Committee, Flag, Pledge, PledgeClause
 from tracker.services import pledges
@@ -19,7 +19,7 @@ def version(org):
 
 
 def test_issue_writes_the_exact_text_its_hash_and_a_hashed_one_time_token(app, org, version):
-    person = make_person(org, "Ana Morales")
+    person = make_endorsed(org, "Ana Morales")
     pledge, token = pledges.issue(org, person, version, {"no_corporate_money": {"cure_days": 30, "notice_days": 7}},
                                   now=datetime(2026, 3, 1))
     assert pledge.status == "pending" and pledge.signed_at is None
@@ -34,17 +34,17 @@ def test_issue_writes_the_exact_text_its_hash_and_a_hashed_one_time_token(app, o
     with pytest.raises(pledges.PledgeError, match="already has a pending pledge"):
         pledges.issue(org, person, version, {})
     with pytest.raises(ValueError, match="comparator"):
-        pledges.issue(org, make_person(org, "Other"), version, {"no_fossil_fuel_money": {"comparator": "ge"}})
+        pledges.issue(org, make_endorsed(org, "Other"), version, {"no_fossil_fuel_money": {"comparator": "ge"}})
 
 
 def test_only_an_adopted_version_can_be_pledged_to(app, org):
     draft = make_program(org, adopt=False)
     with pytest.raises(pledges.PledgeError, match="not adopted"):
-        pledges.issue(org, make_person(org, "X"), draft, {})
+        pledges.issue(org, make_endorsed(org, "X"), draft, {})
 
 
 def test_the_link_signs_once_and_expires(app, org, version):
-    person = make_person(org, "Darnell Brooks")
+    person = make_endorsed(org, "Darnell Brooks")
     pledge, token = pledges.issue(org, person, version, {}, now=datetime(2026, 3, 1), link_days=10)
     with pytest.raises(pledges.PledgeError, match="expired"):
         pledges.sign(token, "Darnell Brooks", now=datetime(2026, 3, 12))
@@ -63,7 +63,7 @@ def test_the_link_signs_once_and_expires(app, org, version):
 def test_signing_starts_the_money_clauses_on_a_real_form460_line(app, org, version, realdata):
     """A real Oakland Form 460 business gift ("Enterprise Community Investment, Inc."), dated after
     the signing day: a draft violation flag; the same gift dated before it: pre_pledge."""
-    person = make_person(org, "Council Candidate")
+    person = make_endorsed(org, "Council Candidate")
     db.session.add(Committee(organization_id=org.id, source="ca", committee_id="1364564", name="Yes on JJ",
                              person_id=person.id))
     from tests.test_flags_service import add_contributions
@@ -84,7 +84,7 @@ def test_signing_starts_the_money_clauses_on_a_real_form460_line(app, org, versi
 
 
 def test_committee_issues_candidate_signs_public_checks(app, org, version, client, login):
-    person = make_person(org, "Ana Morales")
+    person = make_endorsed(org, "Ana Morales")
     db.session.commit()
     login("committee")
     form = client.get("/candidates/pledges/new").get_data(as_text=True)
@@ -101,7 +101,7 @@ def test_committee_issues_candidate_signs_public_checks(app, org, version, clien
 
     # Not public before it is signed.
     assert client.get(f"/candidates/pledges/{pledge.id}").status_code == 404
-    assert "Ana Morales" not in client.get("/candidates/").get_data(as_text=True)
+    assert f"/candidates/pledges/{pledge.id}" not in client.get("/candidates/pledges/").get_data(as_text=True)
 
     path = "/candidates/sign/" + link.rsplit("/candidates/sign/", 1)[1]
     page = client.get(path).get_data(as_text=True)
@@ -116,11 +116,11 @@ def test_committee_issues_candidate_signs_public_checks(app, org, version, clien
     assert "signed by <strong>Ana Morales</strong>" in public and pledge.text_sha256 in public
     text = client.get(f"/candidates/pledges/{pledge.id}/text.txt").data
     assert hashlib.sha256(text).hexdigest() == pledge.text_sha256
-    assert "Ana Morales" in client.get("/candidates/").get_data(as_text=True)
+    assert f"/candidates/pledges/{pledge.id}" in client.get("/candidates/pledges/").get_data(as_text=True)
 
 
 def test_paper_signature_and_withdrawal_by_the_committee(app, org, version, client, login):
-    person = make_person(org, "Grace Liu")
+    person = make_endorsed(org, "Grace Liu")
     pledge, _ = pledges.issue(org, person, version, {"no_corporate_pac": {}})
     db.session.commit()
     login("committee")
@@ -138,7 +138,7 @@ def test_paper_signature_and_withdrawal_by_the_committee(app, org, version, clie
 
 
 def test_members_cannot_issue_or_record(app, org, version, client, login):
-    person = make_person(org, "Someone")
+    person = make_endorsed(org, "Someone")
     pledge, _ = pledges.issue(org, person, version, {})
     db.session.commit()
     login("member")
@@ -154,7 +154,7 @@ def test_the_signing_form_needs_its_csrf_token(make_app):
     with app.app_context():
         org = make_org()
         version = make_program(org)
-        _, token = pledges.issue(org, make_person(org, "Naomi Fischer"), version, {})
+        _, token = pledges.issue(org, make_endorsed(org, "Naomi Fischer"), version, {})
         db.session.commit()
         client = app.test_client()
         page = client.get(f"/candidates/sign/{token}").data.decode()

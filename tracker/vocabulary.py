@@ -16,11 +16,16 @@ BALLOT_STATUSES = ("scheduled", "open", "closed")
 BALLOT_MODES = ("online", "paper")
 BALLOT_QUESTION_KINDS = ("yes_no", "ranked")
 # What a question decides, so the close knows what to do with the outcome.
-BALLOT_SUBJECTS = ("proposal", "competing", "adoption", "other")
+BALLOT_SUBJECTS = ("proposal", "competing", "adoption", "endorsement", "withdrawal", "other")
+# Who votes on a ballot: every member in good standing, or the endorsement committee.
+BALLOT_ELECTORATES = ("members", "committee")
 # Yes/no: passed, failed, no quorum. Ranked (BALLOTS.md 3): winner, default, tie, no quorum.
 BALLOT_OUTCOMES = ("passed", "failed", "no quorum", "winner", "default", "tie")
 
 ENDORSEMENT_DECISIONS = ("pending", "endorsed", "declined", "withdrawn")
+QUESTIONNAIRE_STANCES = ("support", "oppose", "partial", "no_answer")
+# open: gathering signatures; on_ballot: put to the members; decided: the ballot closed.
+PETITION_STATUSES = ("open", "on_ballot", "decided")
 PLEDGE_STATUSES = ("pending", "signed", "broken", "withdrawn")
 PLEDGE_CLAUSE_KINDS = ("plank_support", "no_corporate_pac", "no_corporate_money", "no_fossil_fuel_money")
 

@@ -1,7 +1,7 @@
 """Forms of the candidates area: issuing a pledge, signing it, recording a paper signature."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
 class IssuePledgeForm(FlaskForm):
@@ -37,3 +37,46 @@ class PaperSignatureForm(FlaskForm):
 class WithdrawForm(FlaskForm):
     confirm = BooleanField("Yes, withdraw this pledge", validators=[DataRequired("Tick the box to confirm.")])
     submit = SubmitField("Withdraw the pledge")
+
+
+class CandidateForm(FlaskForm):
+    person_id = SelectField("Someone already in the tracker", coerce=int, validators=[Optional()])
+    name = StringField("Or a new person: full name", validators=[Optional(), Length(max=200)])
+    election = StringField("Election", validators=[DataRequired("Name the election."), Length(max=200)])
+    election_on = DateField("Election day", validators=[Optional()])
+    office = StringField("Office sought", validators=[Optional(), Length(max=200)])
+    district = StringField("District or seat", validators=[Optional(), Length(max=100)])
+    ballot_line = StringField("Party or ballot line", validators=[Optional(), Length(max=100)])
+    independent = BooleanField("Runs independent of corporate-funded parties")
+    fec_candidate = StringField("FEC candidate id", validators=[Optional(), Length(max=120)])
+    fec_committee = StringField("FEC committee id(s), separated by commas", validators=[Optional(), Length(max=400)])
+    state_filer = StringField("State filer id(s) (e.g. California Form 460 filer id)", validators=[Optional(), Length(max=400)])
+    submit = SubmitField("Add the candidate")
+
+
+class IdentifiersForm(FlaskForm):
+    fec_candidate = StringField("FEC candidate id", validators=[Optional(), Length(max=120)])
+    fec_committee = StringField("FEC committee id(s)", validators=[Optional(), Length(max=400)])
+    state_filer = StringField("State filer id(s)", validators=[Optional(), Length(max=400)])
+    submit = SubmitField("Attach the ids")
+
+
+class SendQuestionnaireForm(FlaskForm):
+    link_days = IntegerField("The link works for (days)", default=30, validators=[NumberRange(1, 180)])
+    submit = SubmitField("Make the questionnaire link")
+
+
+class QuestionnaireForm(FlaskForm):
+    """Only the CSRF token and the final name: the answers are read per plank from the request."""
+
+    signed_name = StringField("Your full name (to submit)", validators=[Optional(), Length(max=200)])
+    save = SubmitField("Save and come back later")
+    submit = SubmitField("Submit my answers (final)")
+
+
+class PetitionForm(FlaskForm):
+    reason = TextAreaField("Why the endorsement should be withdrawn", validators=[DataRequired("Say why."),
+                                                                                Length(max=10_000)])
+    evidence = TextAreaField("Evidence: links to roll calls, flags, articles (one per line)",
+                             validators=[Optional(), Length(max=10_000)])
+    submit = SubmitField("Open the petition")

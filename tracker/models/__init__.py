@@ -2,8 +2,9 @@
 from tracker.models.accounts import AuditEvent, Member, Organization
 from tracker.models.imports import ImportProgress, ImportRowError, ImportRun
 from tracker.models.money import Committee, Contribution, DonorListEntry, FilingLink, Flag
-from tracker.models.people import (ID_SCHEMES, Body, Endorsement, Person, PersonIdentifier,
-                                   QuestionnaireAnswer, Term)
+from tracker.models.endorsements import (Endorsement, FrozenAnswersError, PetitionSignature, Questionnaire,
+                                         QuestionnaireAnswer, WithdrawalPetition)
+from tracker.models.people import ID_SCHEMES, Body, Person, PersonIdentifier, Term
 from tracker.models.pledges import Pledge, PledgeClause
 from tracker.models.program import (Ballot, BallotElector, BallotOption, BallotQuestion, BallotVote,
                                     CastBallot, Cosponsor, ImmutableVersionError, Plank, Program,
@@ -14,7 +15,7 @@ from tracker.models.votes import Alignment, Excusal, RollCall, Voter, VotePositi
 __all__ = [
     "AuditEvent", "Member", "Organization", "ImportProgress", "ImportRowError", "ImportRun", "Committee",
     "Contribution", "DonorListEntry", "FilingLink", "Flag", "ID_SCHEMES", "Body", "Endorsement", "Person", "PersonIdentifier",
-    "QuestionnaireAnswer", "Term", "Pledge", "PledgeClause", "Ballot", "BallotElector", "BallotOption",
+    "QuestionnaireAnswer", "Questionnaire", "FrozenAnswersError", "WithdrawalPetition", "PetitionSignature", "Term", "Pledge", "PledgeClause", "Ballot", "BallotElector", "BallotOption",
     "BallotQuestion", "BallotVote", "CastBallot", "Cosponsor", "ImmutableVersionError", "Plank", "Program",
     "ProgramVersion", "Proposal", "ProposalComment", "TellerCount", "Score", "Alignment", "Excusal", "RollCall",
     "Voter", "VotePosition", "VoterReview",

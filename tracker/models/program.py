@@ -5,7 +5,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tracker.models.base import OrgScoped, db, one_of, organization_column, utcnow
-from tracker.vocabulary import (BALLOT_MODES, BALLOT_OUTCOMES, BALLOT_QUESTION_KINDS, BALLOT_STATUSES,
+from tracker.vocabulary import (BALLOT_ELECTORATES, BALLOT_MODES, BALLOT_OUTCOMES, BALLOT_QUESTION_KINDS, BALLOT_STATUSES,
                                 BALLOT_SUBJECTS, PLANK_TIERS, PROGRAM_VERSION_STATUSES, PROPOSAL_KINDS,
                                 PROPOSAL_STATUSES, YES_NO_CHOICES)
 
@@ -145,7 +145,7 @@ class Ballot(OrgScoped, db.Model):
     """
 
     __table_args__ = (
-        one_of("status", BALLOT_STATUSES), one_of("mode", BALLOT_MODES),
+        one_of("status", BALLOT_STATUSES), one_of("mode", BALLOT_MODES), one_of("electorate", BALLOT_ELECTORATES),
         CheckConstraint("closes_at > opens_at", name="closes_after_opens"),
         Index("ix_ballot_due", "status", "closes_at"),
     )
@@ -154,6 +154,8 @@ class Ballot(OrgScoped, db.Model):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
     mode: Mapped[str] = mapped_column(String(10), default="online")
+    # "members": every member in good standing; "committee": the endorsement committee (and admins).
+    electorate: Mapped[str] = mapped_column(String(20), default="members")
     secret: Mapped[bool] = mapped_column(default=True)
     opens_at: Mapped[datetime]
     closes_at: Mapped[datetime]
@@ -193,6 +195,8 @@ class BallotQuestion(OrgScoped, db.Model):
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id", ondelete="SET NULL"))
     version_id: Mapped[int | None] = mapped_column(ForeignKey("program_version.id", ondelete="SET NULL"))
     plank_key: Mapped[str | None] = mapped_column(String(80))
+    endorsement_id: Mapped[int | None] = mapped_column(ForeignKey("endorsement.id", ondelete="SET NULL"))
+    petition_id: Mapped[int | None] = mapped_column(ForeignKey("withdrawal_petition.id", ondelete="SET NULL"))
     # For an adoption question: the draft's SHA-256 when the ballot was made (what members vote on).
     version_sha256: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str | None] = mapped_column(String(20))
@@ -205,10 +209,13 @@ class BallotQuestion(OrgScoped, db.Model):
         back_populates="question", cascade="all, delete-orphan", order_by="BallotOption.position")
     proposal = relationship("Proposal", foreign_keys=[proposal_id])
     version = relationship("ProgramVersion", foreign_keys=[version_id])
+    endorsement = relationship("Endorsement", foreign_keys=[endorsement_id])
+    petition = relationship("WithdrawalPetition", foreign_keys=[petition_id])
 
 
 class BallotOption(OrgScoped, db.Model):
-    """An option of a ranked question: a competing proposal, or the default ("keep the current text")."""
+    """An option of a ranked question: a competing proposal or candidate, or the default ("keep
+    the current text", "endorse no one")."""
 
     __table_args__ = (UniqueConstraint("question_id", "position"),)
 
@@ -217,10 +224,12 @@ class BallotOption(OrgScoped, db.Model):
     position: Mapped[int]
     label: Mapped[str] = mapped_column(String(300))
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id", ondelete="SET NULL"))
+    endorsement_id: Mapped[int | None] = mapped_column(ForeignKey("endorsement.id", ondelete="SET NULL"))
     is_default: Mapped[bool] = mapped_column(default=False)
 
     question: Mapped[BallotQuestion] = relationship(back_populates="options")
     proposal = relationship("Proposal")
+    endorsement = relationship("Endorsement")
 
 
 class BallotElector(db.Model):

@@ -120,8 +120,11 @@ def official(person_id):
     badge_url = url_for("badge", person_id=person.id, _external=True)
     embed = (f'<a href="{url_for(".official", person_id=person.id, _external=True)}">'
              f'<img src="{badge_url}" alt="{escape(person.name)}: scorecard"></a>')
+    from tracker.services import endorsements as endorsement_service
+    promises = endorsement_service.promises(person)
     return render_template("scorecards/official.html", person=person, plank_chart=plank_chart,
-                           time_chart=time_chart, embed=embed, **data)
+                           time_chart=time_chart, embed=embed, promises=promises,
+                           contradictions=endorsement_service.contradiction_count(promises), **data)
 
 
 OFFICIAL_TABLES = {"roll-calls": "roll_call_table", "planks": "plank_table", "years": "year_table",

@@ -39,7 +39,7 @@ from tracker.models.base import utcnow
 from tracker.services import audit
 from tracker.services import program as program_service
 from tracker.services import proposals as proposal_service
-from tracker.vocabulary import YES_NO_CHOICES
+from tracker.vocabulary import BALLOT_ELECTORATES, YES_NO_CHOICES
 
 SETTINGS_DEFAULTS = {
     "cosponsors_needed": 3,        # co-sponsors before the committee may put a proposal to a ballot
@@ -48,7 +48,14 @@ SETTINGS_DEFAULTS = {
     "adoption_majority": "two-thirds",  # adopting a new program version
     "ballot_days": 7,              # default length of an online ballot
     "secret": True,                # ballots are secret unless the committee makes one named
+    "endorsement_electorate": "committee",  # who decides endorsements: the committee or all members
+    "endorsement_majority": "two-thirds",
+    "withdrawal_majority": "two-thirds",    # withdrawing an endorsement: always a membership ballot
+    "petition_signatures": 5,      # members' signatures before the committee may put a withdrawal to a ballot
+    "questionnaire_questions": ["Will you refuse all corporate money, including from corporate PACs?",
+                                "Will you run independent of corporate-funded parties?"],
 }
+NO_ENDORSEMENT = "endorse no one"  # the default option when candidates compete for one seat
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
@@ -72,14 +79,25 @@ def update_settings(organization: Organization, values: dict, actor=None) -> dic
         core.quorum_needed(100, merged["quorum"])
     except (ValueError, ZeroDivisionError):
         raise BallotError(f"The quorum {merged['quorum']!r} is not a fraction between 0 and 1 (e.g. 1/4 or 0.25).") from None
-    for key in ("proposal_majority", "adoption_majority"):
+    for key in ("proposal_majority", "adoption_majority", "endorsement_majority", "withdrawal_majority"):
         if merged[key] not in core.MAJORITIES:
             raise BallotError(f"A majority is one of {', '.join(core.MAJORITIES)}.")
-    if not 0 <= int(merged["cosponsors_needed"]) <= 1000 or not 1 <= int(merged["ballot_days"]) <= 90:
-        raise BallotError("Co-sponsors needed: 0 to 1000; ballot length: 1 to 90 days.")
+    if merged["endorsement_electorate"] not in BALLOT_ELECTORATES:
+        raise BallotError("Endorsements are decided by the committee or by the members.")
+    if not 0 <= int(merged["cosponsors_needed"]) <= 1000 or not 1 <= int(merged["ballot_days"]) <= 90 \
+            or not 1 <= int(merged["petition_signatures"]) <= 10_000:
+        raise BallotError("Co-sponsors needed: 0 to 1000; ballot length: 1 to 90 days; petition signatures: 1 to 10,000.")
+    questions = merged["questionnaire_questions"]
+    if isinstance(questions, str):
+        questions = questions.splitlines()
+    questions = [" ".join(q.split()) for q in questions if q and q.strip()]
+    if any(len(q) > 500 for q in questions) or len(questions) > 30:
+        raise BallotError("Keep the questionnaire to 30 questions of at most 500 characters.")
     before = settings(organization)
     organization.ballot_settings = {**merged, "cosponsors_needed": int(merged["cosponsors_needed"]),
-                                    "ballot_days": int(merged["ballot_days"]), "secret": bool(merged["secret"])}
+                                    "ballot_days": int(merged["ballot_days"]), "secret": bool(merged["secret"]),
+                                    "petition_signatures": int(merged["petition_signatures"]),
+                                    "questionnaire_questions": questions}
     audit.record(organization.id, "ballot.settings", organization, before=before, after=organization.ballot_settings,
                  member=actor)
     return organization.ballot_settings
@@ -103,6 +121,11 @@ class BallotPlan:
     secret: bool = True
     mode: str = "online"
     description: str = ""
+    # Candidacies: a group of one is a yes/no question; several candidates for one seat, one
+    # ranked question with "endorse no one". Petitions: a withdrawal question each.
+    endorsement_groups: list[list[int]] = field(default_factory=list)
+    petition_ids: list[int] = field(default_factory=list)
+    electorate: str | None = None  # None: the committee or the members, as the settings say
 
 
 def _busy_with_proposals(organization_id: int) -> bool:
@@ -133,8 +156,15 @@ def create(organization: Organization, actor: Member, plan: BallotPlan, now: dat
     if plan.mode not in ("online", "paper"):
         raise BallotError("A ballot is taken online or on paper.")
     other = [q.strip() for q in plan.other_questions if q and q.strip()]
-    if not plan.proposal_groups and not plan.adopt_draft and not other:
-        raise BallotError("Choose at least one question: proposals, adopting the draft, or a question of your own.")
+    if not (plan.proposal_groups or plan.adopt_draft or other or plan.endorsement_groups or plan.petition_ids):
+        raise BallotError("Choose at least one question: proposals, adopting the draft, candidates, a withdrawal "
+                          "petition, or a question of your own.")
+    electorate = plan.electorate or (rules["endorsement_electorate"] if plan.endorsement_groups else "members")
+    if electorate not in BALLOT_ELECTORATES:
+        raise BallotError("A ballot is decided by the members or by the committee.")
+    if electorate == "committee" and (plan.proposal_groups or plan.adopt_draft or plan.petition_ids or other):
+        raise BallotError("Only endorsements can be decided by the committee alone: put the other questions to "
+                          "the members in a ballot of their own.")
     if plan.adopt_draft and plan.proposal_groups:
         raise BallotError("Adopt the draft in a ballot of its own, once the proposals written into it are decided.")
     if plan.adopt_draft and _busy_with_proposals(organization.id):
@@ -143,7 +173,7 @@ def create(organization: Organization, actor: Member, plan: BallotPlan, now: dat
         raise BallotError("The draft is being put to an adoption vote: new proposals wait until it has closed.")
 
     ballot = Ballot(organization_id=organization.id, title=title[:300], description=plan.description or None,
-                    mode=plan.mode, secret=bool(plan.secret), opens_at=plan.opens_at, closes_at=plan.closes_at,
+                    mode=plan.mode, secret=bool(plan.secret), electorate=electorate, opens_at=plan.opens_at, closes_at=plan.closes_at,
                     status="scheduled", quorum_fraction=str(rules["quorum"]),
                     created_by_id=actor.id, created_at=now)
     db.session.add(ballot)
@@ -198,6 +228,7 @@ def create(organization: Organization, actor: Member, plan: BallotPlan, now: dat
             organization_id=organization.id, ballot_id=ballot.id, position=position, kind="yes_no",
             subject="adoption", version_id=draft.id, version_sha256=sha, majority=rules["adoption_majority"],
             text=f"Adopt draft version {draft.number} (SHA-256 {sha}) as our program?"))
+    position = _add_endorsement_questions(organization, ballot, plan, rules, position)
     for text in other:
         position += 1
         db.session.add(BallotQuestion(organization_id=organization.id, ballot_id=ballot.id, position=position,
@@ -216,6 +247,56 @@ def create(organization: Organization, actor: Member, plan: BallotPlan, now: dat
         _open(ballot, now)
     due_cache().forget()
     return ballot
+
+
+def _add_endorsement_questions(organization, ballot: Ballot, plan: BallotPlan, rules: dict, position: int) -> int:
+    """The candidacy and withdrawal questions of a new ballot; returns the last position used."""
+    from tracker.models import Endorsement, WithdrawalPetition
+    from tracker.services import endorsements as endorsement_service
+
+    seen: set[int] = set()
+    for group_ids in plan.endorsement_groups:
+        group = [db.session.get(Endorsement, eid) for eid in group_ids]
+        if not group or any(e is None or e.organization_id != organization.id for e in group):
+            raise BallotError("A candidacy on this ballot does not exist.")
+        for endorsement in group:
+            if endorsement.decision != "pending" or endorsement.id in seen:
+                raise BallotError(f"{endorsement.person.name} is not a pending candidate (or is on this ballot twice).")
+            seen.add(endorsement.id)
+        position += 1
+        where = " ".join(part for part in (group[0].office, f"({group[0].election})") if part)
+        if len(group) == 1:
+            endorsement = group[0]
+            db.session.add(BallotQuestion(
+                organization_id=organization.id, ballot_id=ballot.id, position=position, kind="yes_no",
+                subject="endorsement", endorsement_id=endorsement.id, majority=rules["endorsement_majority"],
+                text=f"Endorse {endorsement.person.name} for {where}?"[:500]))
+            continue
+        question = BallotQuestion(organization_id=organization.id, ballot_id=ballot.id, position=position, kind="ranked",
+                                  subject="endorsement", majority=rules["endorsement_majority"],
+                                  text=f"Whom do we endorse for {where}? Rank the candidates you support."[:500])
+        db.session.add(question)
+        db.session.flush()
+        for index, endorsement in enumerate(group, start=1):
+            db.session.add(BallotOption(organization_id=organization.id, question_id=question.id, position=index,
+                                        label=endorsement.person.name[:300], endorsement_id=endorsement.id))
+        db.session.add(BallotOption(organization_id=organization.id, question_id=question.id, position=len(group) + 1,
+                                    label=NO_ENDORSEMENT, is_default=True))
+    needed = int(rules["petition_signatures"])
+    for petition_id in plan.petition_ids:
+        petition = db.session.get(WithdrawalPetition, petition_id)
+        if petition is None or petition.organization_id != organization.id or petition.status != "open":
+            raise BallotError("A withdrawal petition on this ballot is not open.")
+        if endorsement_service.signature_count(petition) < needed:
+            raise BallotError(f"The petition on {petition.endorsement.person.name} has fewer than {needed} signatures.")
+        position += 1
+        endorsement = petition.endorsement
+        db.session.add(BallotQuestion(
+            organization_id=organization.id, ballot_id=ballot.id, position=position, kind="yes_no", subject="withdrawal",
+            endorsement_id=endorsement.id, petition_id=petition.id, majority=rules["withdrawal_majority"],
+            text=f"Withdraw our endorsement of {endorsement.person.name} ({endorsement.election})?"[:500]))
+        petition.status = "on_ballot"
+    return position
 
 
 def _proposal_question(proposal: Proposal) -> str:
@@ -238,10 +319,12 @@ def _open(ballot: Ballot, now: datetime) -> bool:
                                  .values(status="open", opened_at=now)).rowcount
     if changed != 1:
         return False
+    entitled = [Member.organization_id == ballot.organization_id, Member.active.is_(True)]
+    if ballot.electorate == "committee":
+        entitled.append(Member.role.in_(("committee", "admin")))
     db.session.execute(insert(BallotElector).from_select(
         ["ballot_id", "member_id", "organization_id"],
-        select(literal(ballot.id), Member.id, literal(ballot.organization_id)).where(Member.organization_id == ballot.organization_id,
-                                                        Member.active.is_(True))))
+        select(literal(ballot.id), Member.id, literal(ballot.organization_id)).where(*entitled)))
     electorate = db.session.execute(select(func.count()).select_from(BallotElector)
                                     .where(BallotElector.ballot_id == ballot.id)).scalar_one()
     db.session.execute(update(Ballot).where(Ballot.id == ballot.id).values(
@@ -576,6 +659,17 @@ def _apply(ballot: Ballot, question: BallotQuestion, now: datetime):
                 option.proposal.status, option.proposal.decided_at = "rejected", now
             else:  # tie or no quorum: nothing changes; the committee may put the tied texts again
                 option.proposal.status = "open"
+    elif question.subject == "endorsement":
+        _apply_endorsement(question, now)
+    elif question.subject == "withdrawal" and question.petition is not None:
+        from tracker.services import endorsements as endorsement_service
+        petition = question.petition
+        if question.outcome == "passed" and petition.endorsement.decision == "endorsed":
+            endorsement_service.withdraw_support(petition, question, now)
+        if question.outcome in ("passed", "failed"):
+            petition.status, petition.decided_at = "decided", now
+        else:  # no quorum: the petition stands and may go to another ballot
+            petition.status = "open"
     elif question.subject == "adoption" and question.outcome == "passed":
         draft = question.version
         if draft is None or draft.status != "draft" or \
@@ -584,6 +678,24 @@ def _apply(ballot: Ballot, question: BallotQuestion, now: datetime):
             return None
         return program_service.adopt(draft, adopted_at=now)
     return None
+
+
+def _apply_endorsement(question: BallotQuestion, now: datetime) -> None:
+    """Endorsed or declined as the count says; no quorum or a tie leaves candidacies pending."""
+    from tracker.services import endorsements as endorsement_service
+
+    if question.kind == "yes_no":
+        if question.endorsement is not None and question.outcome in ("passed", "failed"):
+            endorsement_service.decide(question.endorsement, "endorsed" if question.outcome == "passed" else "declined",
+                                       question, now)
+        return
+    if question.outcome not in ("winner", "default"):
+        return
+    winner = (question.result or {}).get("winner")
+    for option in question.options:
+        if option.endorsement is not None:
+            won = question.outcome == "winner" and option.label == winner
+            endorsement_service.decide(option.endorsement, "endorsed" if won else "declined", question, now)
 
 
 def _write_into_draft(organization: Organization, proposal: Proposal, question: BallotQuestion, now: datetime) -> None:

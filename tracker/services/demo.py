@@ -9,12 +9,12 @@ from datetime import date, datetime, timedelta
 
 from tracker.extensions import db
 from imports.vote_options import canonical_position
-from tracker.models import (Alignment, Body, Committee, Contribution, Endorsement, ImportRowError,
+from tracker.models import (Alignment, Ballot, Body, Committee, Contribution, Endorsement, ImportRowError, Questionnaire,
                             ImportRun, Member, Organization, Person, PersonIdentifier, Plank, Pledge, PledgeClause,
                             Program, ProgramVersion, QuestionnaireAnswer, RollCall, Term, Voter,
                             VotePosition, Flag)
 from tracker.models.base import OrgScoped, utcnow
-from tracker.services import ballots, flags, proposals, scores
+from tracker.services import ballots, endorsements, flags, pledges, proposals, scores
 from tracker.services import program as program_service
 
 DEMO_SLUG = "harbor-city-progressive-alliance"
@@ -181,9 +181,10 @@ def build(seed: int = 2026) -> dict:
     money_flags = flags.evaluate_organization(org, now=DEMO_NOTICE_AT + timedelta(days=8))
     db.session.commit()
     democracy = _program_democracy(rng, org, planks)
+    season = _endorsement_season(org, people)
     # Pages read stored scores, so the demo stores them too.
     scored = scores.recompute(org)
-    return {"organization": org.name, "planks": len(planks), "officials": len(people), **democracy,
+    return {"organization": org.name, "planks": len(planks), "officials": len(people), **democracy, **season,
             "roll_calls": len(roll_calls), "alignments": alignments, "contributions": contributions,
             "signed_pledges": pledges, "broken_pledges": money_flags["broken_pledges"], "scores": scored["scores"]}
 
@@ -325,9 +326,15 @@ def _endorsements(oid, people, version, planks) -> int:
     signed = 0
     for person, lean, joined, left in people[:2]:
         endorsement = Endorsement(organization_id=oid, person_id=person.id, election="2024 Harbor City Council",
-                                  election_on=date(2024, 11, 5), decision="endorsed", decided_on=date(2024, 1, 10))
+                                  election_on=date(2024, 11, 5), decision="endorsed", decided_on=date(2024, 1, 10),
+                                  office="City Council", ballot_line="Harbor City Progressive Alliance", independent=True)
         db.session.add(endorsement)
         db.session.flush()
+        db.session.add(Questionnaire(organization_id=oid, endorsement_id=endorsement.id, program_version_id=version.id,
+                                     org_questions=list(ballots.SETTINGS_DEFAULTS["questionnaire_questions"]),
+                                     extra_answers=[{"answer": "yes", "comment": ""}, {"answer": "yes", "comment": ""}],
+                                     sent_at=datetime(2023, 12, 1), saved_at=datetime(2024, 1, 8),
+                                     submitted_at=datetime(2024, 1, 8, 20, 0), submitted_name=person.name))
         for plank in planks:
             db.session.add(QuestionnaireAnswer(organization_id=oid, endorsement_id=endorsement.id, plank_id=plank.id,
                                                stance="support" if plank.tier == "minimum" or lean > 0.9 else "partial"))
@@ -456,4 +463,89 @@ def _program_democracy(rng, org, planks) -> dict:
         rationale="Tenants of three buildings on Macdonald Ave asked us to carry this.", now=now - timedelta(days=2))
     proposals.cosponsor(coops, members[11], now=now - timedelta(days=1))
     db.session.commit()
-    return {"members": len(members) + 3, "program_versions": 2, "ballots": 3}
+    return {"members": len(members) + 3, "program_versions": 2}
+
+
+# --- One election season: questionnaires, a vetting report, the committee's endorsement ballot,
+# --- a signed pledge, votes that contradict promises, and the members' withdrawal ballot. -----
+
+def _endorsement_season(org, people) -> dict:
+    oid = org.id
+    committee = db.session.execute(db.select(Member).filter_by(organization_id=oid, role="committee")).scalar_one()
+    members = db.session.execute(db.select(Member).filter_by(organization_id=oid, role="member")
+                                 .where(Member.email.like("member%@demo.example")).order_by(Member.email)).scalars().all()
+    for member in members[30:33]:  # a five-person endorsement committee with committee@ and admin@
+        member.role = "committee"
+    db.session.commit()
+    by_name = {person.name: person for person, *_ in people}
+    election, election_on = "2026 Harbor City Council", date(2026, 11, 3)
+    fischer = endorsements.create_candidacy(
+        org, committee, election=election, election_on=election_on, person=by_name["Naomi Fischer"],
+        office="City Council", district="District 7", ballot_line="Harbor City Progressive Alliance", independent=True,
+        now=datetime(2025, 3, 3, 18, 0))
+    liu = endorsements.create_candidacy(
+        org, committee, election=election, election_on=election_on, person=by_name["Grace Liu"], office="City Council",
+        district="District 3", ballot_line="Democratic Party", now=datetime(2025, 3, 3, 18, 0))
+    delgado = endorsements.create_candidacy(
+        org, committee, election=election, election_on=election_on, name="Rosa Delgado", office="City Council",
+        district="District 3", ballot_line="Harbor City Progressive Alliance", independent=True,
+        identifiers={"state_filer": "1479001"}, now=datetime(2025, 3, 3, 18, 0))
+    db.session.commit()
+    stances = {fischer: lambda plank: "partial" if plank.tier == "maximum" and plank.position % 2 else "support",
+               liu: lambda plank: "support" if plank.tier == "minimum" else ("partial" if plank.position % 2 else "oppose"),
+               delgado: lambda plank: "support"}
+    for candidacy, stance in stances.items():
+        questionnaire, token = endorsements.send_questionnaire(candidacy, committee, now=datetime(2025, 3, 10, 9, 0))
+        answers = {plank.id: (stance(plank), "") for plank in questionnaire.version.planks}
+        first_half = dict(list(answers.items())[:5])
+        endorsements.save_answers(token, first_half, [("", ""), ("", "")], now=datetime(2025, 3, 14, 21, 0))
+        independent = "yes" if candidacy.independent else "no"
+        endorsements.save_answers(token, answers, [("yes", ""), (independent, "")], submit=True,
+                                  signed_name=candidacy.person.name, now=datetime(2025, 3, 20, 20, 0))
+        db.session.commit()
+
+    # The committee decides (its own electorate): Fischer yes/no; District 3 ranked between Liu and Delgado.
+    decision = ballots.create(org, committee, ballots.BallotPlan(
+        title="Endorsements for the 2026 council election", opens_at=datetime(2025, 4, 1, 18, 0),
+        closes_at=datetime(2025, 4, 8, 18, 0), secret=False, electorate="committee",
+        endorsement_groups=[[fischer.id], [liu.id, delgado.id]]), now=datetime(2025, 4, 1, 18, 0))
+    db.session.commit()
+    electors = [member for member, _ in ballots.roll(decision)]
+    yes_no, ranked = decision.questions
+    rankings = [[1, 2, 3], [1, 2, 3], [1, 2, 3], [2, 1, 3], [2, 1, 3]]  # incumbency wins District 3, 3 to 2
+    for elector, ranks in zip(electors, rankings):
+        ballots.cast(decision, elector, {yes_no.id: "yes", ranked.id: ranks}, now=datetime(2025, 4, 3, 12, 0))
+    db.session.commit()
+    ballots.close(decision, now=datetime(2025, 4, 8, 18, 0))
+
+    # Only an endorsed candidate is sent the pledge: Liu signs hers (Fischer's is for the committee to issue).
+    version = program_service.adopted_version(oid)
+    _, token = pledges.issue(org, db.session.get(Person, liu.person_id), version,
+                             {"no_corporate_money": {"cure_days": 30, "notice_days": 7}}, actor=committee,
+                             now=datetime(2025, 4, 10, 9, 0))
+    pledges.sign(token, "Grace Liu", now=datetime(2025, 4, 15, 19, 30))
+    db.session.commit()
+
+    # Her later votes contradict answers; members petition, and the membership withdraws support.
+    promised = endorsements.promises(db.session.get(Person, liu.person_id))
+    broken = [vote for item in promised for vote in item["votes"] if vote["outcome"] == "contradiction"]
+    evidence = "\n".join(f"/scorecards/roll-calls/{vote['roll_call_id']}" for vote in broken[:5])
+    petition = endorsements.open_petition(
+        db.session.get(Endorsement, liu.id), members[5],
+        f"Grace Liu told us she supports our housing and labor planks, then voted against them {len(broken)} times "
+        "since April (the roll calls are listed as evidence).", evidence, now=datetime(2025, 9, 15, 20, 0))
+    for member in members[6:12]:
+        endorsements.sign_petition(petition, member, now=datetime(2025, 9, 20, 12, 0))
+    db.session.commit()
+    withdrawal = ballots.create(org, committee, ballots.BallotPlan(
+        title="Withdraw the endorsement of Grace Liu?", opens_at=datetime(2025, 10, 1, 18, 0),
+        closes_at=datetime(2025, 10, 15, 18, 0), petition_ids=[petition.id]), now=datetime(2025, 10, 1, 18, 0))
+    db.session.commit()
+    question = withdrawal.questions[0]
+    for member, choice in zip(members, ["yes"] * 24 + ["no"] * 6 + ["abstain"] * 2):
+        ballots.cast(withdrawal, member, {question.id: choice}, now=datetime(2025, 10, 5, 12, 0))
+    db.session.commit()
+    ballots.close(withdrawal, now=datetime(2025, 10, 15, 18, 0))
+    ballots_held = db.session.execute(db.select(db.func.count()).select_from(Ballot)
+                                      .where(Ballot.organization_id == oid)).scalar_one()
+    return {"candidates": 3, "contradictions": len(broken), "ballots": ballots_held}

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from tracker import money
 from tracker.extensions import db
-from tracker.models import Organization, Person, Pledge, PledgeClause, ProgramVersion
+from tracker.models import Endorsement, Organization, Person, Pledge, PledgeClause, ProgramVersion
 from tracker.services import audit, flags
 from tracker.services import program as program_service
 
@@ -80,13 +80,20 @@ def issue(org: Organization, person: Person, version: ProgramVersion, money_clau
         raise PledgeError(f"Program version {version.number} is not adopted: only an adopted version can be pledged to.")
     for kind, params in money_clauses.items():
         money.clause_params(kind, params)  # unknown clause or bad parameter: ValueError, before anything is written
+    endorsement = db.session.execute(select(Endorsement).where(
+        Endorsement.person_id == person.id, Endorsement.decision == "endorsed")
+        .order_by(Endorsement.election_on.desc().nulls_last(), Endorsement.id.desc()).limit(1)).scalar_one_or_none()
+    if endorsement is None:
+        raise PledgeError(f"{person.name} is not an endorsed candidate: only endorsed candidates are sent the pledge "
+                          "(the endorsement ballot decides first).")
     open_pledge = db.session.execute(select(Pledge).where(
         Pledge.person_id == person.id, Pledge.status.in_(("pending", "signed", "broken")))).scalars().first()
     if open_pledge is not None:
         raise PledgeError(f"{person.name} already has a {open_pledge.status} pledge; withdraw it before issuing another.")
     text = pledge_text(org, person, version, money_clauses)
     token = secrets.token_urlsafe(32)
-    pledge = Pledge(organization_id=org.id, person_id=person.id, program_version_id=version.id, text=text,
+    pledge = Pledge(organization_id=org.id, person_id=person.id, program_version_id=version.id,
+                    endorsement_id=endorsement.id, text=text,
                     text_sha256=program_service.sha256_text(text), status="pending",
                     signing_token_hash=token_hash(token), token_expires_at=now + timedelta(days=link_days))
     db.session.add(pledge)

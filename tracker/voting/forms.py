@@ -18,6 +18,10 @@ class BallotForm(FlaskForm):
     opens_at = DateTimeLocalField("Opens (UTC)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     closes_at = DateTimeLocalField("Closes (UTC)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     secret = BooleanField("Secret ballot (nobody can see how a member voted, ever)", default=True)
+    electorate = RadioField("Who votes", choices=[SelectChoice("", "As the settings say (endorsements: the committee or the members)"),
+                                                  SelectChoice("members", "All members in good standing"),
+                                                  SelectChoice("committee", "The endorsement committee (endorsements only)")],
+                            default="", validators=[Optional()])
     adopt_draft = BooleanField("Ask the members to adopt the draft version as the program")
     other_questions = TextAreaField("Other yes/no questions, one per line (optional)", validators=[Optional(), Length(max=5000)])
     submit = SubmitField("Open the ballot")
@@ -58,4 +62,12 @@ class SettingsForm(FlaskForm):
                                     choices=[SelectChoice(m, m) for m in MAJORITIES])
     ballot_days = IntegerField("Days an online ballot stays open, by default", validators=[NumberRange(1, 90)])
     secret = BooleanField("Ballots are secret by default")
+    endorsement_electorate = SelectField("Who decides endorsements", choices=[
+        SelectChoice("committee", "The endorsement committee"), SelectChoice("members", "All members")])
+    endorsement_majority = SelectField("Majority an endorsement needs", choices=[SelectChoice(m, m) for m in MAJORITIES])
+    withdrawal_majority = SelectField("Majority withdrawing an endorsement needs (a membership ballot)",
+                                      choices=[SelectChoice(m, m) for m in MAJORITIES])
+    petition_signatures = IntegerField("Signatures a withdrawal petition needs", validators=[NumberRange(1, 10_000)])
+    questionnaire_questions = TextAreaField("The organization's own questionnaire questions, one per line",
+                                            validators=[Optional(), Length(max=15_000)])
     submit = SubmitField("Save")

@@ -12,6 +12,7 @@ from tracker.extensions import db
 from tracker.models import Ballot, BallotQuestion, Member
 from tracker.models.base import utcnow
 from tracker.services import ballots as ballot_service
+from tracker.services import endorsements as endorsement_service
 from tracker.services import program as program_service
 from tracker.services import proposals as proposal_service
 from tracker.csv_cells import cell_text
@@ -55,6 +56,8 @@ def new_ballot():
     org = current_user.organization
     rules = ballot_service.settings(org)
     groups = proposal_service.ready_for_ballot(org, int(rules["cosponsors_needed"]))
+    candidacies = endorsement_service.pending_candidacies(org)
+    petitions = endorsement_service.petitions_ready(org)
     draft = program_service.draft_version(org.id)
     form = BallotForm()
     if request.method == "GET":
@@ -68,7 +71,10 @@ def new_ballot():
             proposal_groups=[[p.id for p in group.proposals] for index, group in enumerate(groups)
                              if str(index) in chosen],
             adopt_draft=form.adopt_draft.data,
-            other_questions=(form.other_questions.data or "").splitlines())
+            other_questions=(form.other_questions.data or "").splitlines(),
+            endorsement_groups=_endorsement_groups(candidacies),
+            petition_ids=[p.id for p in petitions if str(p.id) in set(request.form.getlist("petition"))],
+            electorate=form.electorate.data or None)
         try:
             ballot = ballot_service.create(org, current_user, plan)
         except ballot_service.BallotError as error:
@@ -79,7 +85,24 @@ def new_ballot():
                                       f"scheduled to open on {ballot.opens_at:%d %B %Y at %H:%M} UTC."), "info")
             return redirect(url_for("voting.ballot", ballot_id=ballot.id))
     return render_template("voting/new.html", form=form, groups=groups, draft=draft, rules=rules,
+                           candidacies=candidacies, petitions=petitions,
                            chosen=set(request.form.getlist("group")) if request.method == "POST" else None)
+
+
+def _endorsement_groups(candidacies: list[list]) -> list[list[int]]:
+    """The candidates ticked on the form: per election and office, one ranked question (one seat)
+    or a yes/no question each, as the committee chose."""
+    ticked = set(request.form.getlist("candidate"))
+    groups = []
+    for index, group in enumerate(candidacies):
+        chosen = [e.id for e in group if str(e.id) in ticked]
+        if not chosen:
+            continue
+        if len(chosen) > 1 and request.form.get(f"seat-{index}") == "ranked":
+            groups.append(chosen)
+        else:
+            groups.extend([eid] for eid in chosen)
+    return groups
 
 
 @bp.route("/<int:ballot_id>")
@@ -274,7 +297,8 @@ def _question(ballot: Ballot, question_id: int) -> BallotQuestion:
 @role_required("admin")
 def settings():
     org = current_user.organization
-    form = SettingsForm(data=ballot_service.settings(org))
+    current = ballot_service.settings(org)
+    form = SettingsForm(data={**current, "questionnaire_questions": "\n".join(current["questionnaire_questions"])})
     if form.validate_on_submit():
         try:
             ballot_service.update_settings(org, {name: getattr(form, name).data for name in ballot_service.SETTINGS_DEFAULTS},
