@@ -33,7 +33,7 @@ import pyarrow.csv as pacsv
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import peak_rss_mb, runs_from_env, scratch_app, write_result  # noqa: E402
+from bench.harness import peak_rss_mb, pg_schema, runs_from_env, scratch_app, write_result  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_CONTRIB_ROWS", 5_000_000))
 BASELINE_ROWS = int(os.environ.get("BENCH_BASELINE_ROWS", 20_000))
@@ -100,7 +100,7 @@ def ours(database_url: str, path: str, rows: int) -> tuple[float, float]:
 
     settings = {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "TESTING": True}
     if database_url.startswith("postgresql"):  # the scratch schema of bench.harness.scratch_app
-        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": "-csearch_path=bench"}}
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={pg_schema()}"}}
     app = create_app(settings)
     with app.app_context():
         org = accounts.ensure_organization("Bench", slug="bench")

@@ -4,6 +4,7 @@ Benchmarks are measured here, never in a timed test. Each benchmark module runs 
 process (see __main__.py) so its peak memory is its own.
 """
 import atexit
+import hashlib
 import json
 import os
 import resource
@@ -63,11 +64,40 @@ def _fresh_sqlite_file() -> Path:
     return folder / f"bench-{time.monotonic_ns()}.db"
 
 
+def pg_schema() -> str:
+    """This benchmark run's own PostgreSQL schema: named after the checkout and the process that
+    started the run, so two checkouts (or two runs) sharing the database never touch each other's
+    tables. Child processes the benchmark spawns inherit the name through the environment."""
+    checkout = hashlib.sha1(str(Path(__file__).resolve().parent.parent).encode()).hexdigest()[:8]
+    return os.environ.setdefault("BENCH_PG_SCHEMA", f"bench_{checkout}_{os.getpid()}")
+
+
+def _drop_schema_at_exit(engine_url: str, schema: str) -> None:
+    """Drop the run's schema when the process ends (only the process that created it)."""
+    def drop() -> None:
+        from sqlalchemy import create_engine, text
+        engine = create_engine(engine_url)
+        try:
+            with engine.begin() as connection:
+                # A connection of this process still holding a lock must not hang the exit.
+                connection.execute(text("SET LOCAL lock_timeout = '10s'"))
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        except Exception as error:  # noqa: BLE001 - name the schema left behind, never hang or fail the exit
+            print(f"bench: could not drop schema {schema}: {error}", file=sys.stderr)
+        finally:
+            engine.dispose()
+    atexit.register(drop)
+
+
+_schemas_made: set[str] = set()
+
+
 def scratch_app(database_url: str | None = None):
     """An app on a fresh, empty database with the schema created.
 
     SQLite by default (a new file each call). With BENCH_DATABASE_URL=postgresql://... the
-    benchmark runs on PostgreSQL instead, in a schema ``bench`` dropped and created each call.
+    benchmark runs on PostgreSQL instead, in this run's own schema (``pg_schema``), dropped and
+    created each call and dropped at exit.
     """
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from sqlalchemy import text
@@ -79,15 +109,19 @@ def scratch_app(database_url: str | None = None):
     settings = {"SECRET_KEY": "bench", "TESTING": True}
     if database_url and database_url.startswith("postgresql"):
         settings["SQLALCHEMY_DATABASE_URI"] = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": "-csearch_path=bench"}}
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={pg_schema()}"}}
     else:
         settings["SQLALCHEMY_DATABASE_URI"] = database_url or f"sqlite:///{_fresh_sqlite_file()}"
     app = create_app(settings)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
+            schema = pg_schema()
             with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA IF EXISTS bench CASCADE"))
-                connection.execute(text("CREATE SCHEMA bench"))
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            if schema not in _schemas_made:
+                _schemas_made.add(schema)
+                _drop_schema_at_exit(settings["SQLALCHEMY_DATABASE_URI"], schema)
         db.create_all()
     return app
 

@@ -18,7 +18,7 @@ def test_keyboard_sign_in_and_narrow_screen(live_server, browser):
     page.get_by_label("Password").press("Enter")
     page.wait_for_url(live_server + "/")
     assert "Signed in as Demo Admin." in page.content()
-    page.get_by_role("link", name="Admin", exact=True).click()
+    page.get_by_role("link", name="Admin", exact=True).click()  # not "Demo Admin (admin)"
     page.wait_for_url("**/admin/members")
     assert page.get_by_role("heading", name="Members").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

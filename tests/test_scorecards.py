@@ -2,34 +2,14 @@
 import csv
 import io
 import json
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from tests.factories import make_person, make_score, make_term
+from tests.queries import count_queries
 from tests.scorecards_world import add_flag, load_house_roll_call, scored_world, sign_pledge
 from tracker.extensions import db
 from tracker.services.votes import voter_for
-
-
-@contextmanager
-def count_queries():
-    """Counts the SQL statements run inside the block (catches N+1 queries on list pages)."""
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        # The organization lookup is per request in production but cached on `g` in tests (the
-        # fixture's app context is shared), so it is left out to compare like with like.
-        if "FROM organization" not in statement:
-            statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 # Official A: positions by roll call n are yes when (n + 0) % 3 != 0 -> no, yes, yes, no, yes with

@@ -76,14 +76,19 @@ def versions():
         statement = statement.where(ProgramVersion.status != "draft")
     rows = db.session.execute(statement).scalars().all()
     by_id = {v.id: v for v in rows}
+    # The proposals written into each version, for members: one query for all versions.
+    applied: dict[int, list[Proposal]] = {}
+    if _is_member() and rows:
+        for proposal in db.session.execute(db.select(Proposal).where(Proposal.applied_version_id.in_(list(by_id)))
+                                           .order_by(Proposal.id)).scalars():
+            applied.setdefault(proposal.applied_version_id, []).append(proposal)
     history = []
     for version in rows:
         previous = by_id.get(version.based_on_id)
         changes = program_service.diff(previous, version) if previous else []
         summary = program_service.diff_summary(changes)
-        applied = db.session.execute(db.select(Proposal).filter_by(applied_version_id=version.id)
-                                     .order_by(Proposal.id)).scalars().all() if _is_member() else []
-        history.append({"version": version, "previous": previous, "summary": summary, "applied": applied})
+        history.append({"version": version, "previous": previous, "summary": summary,
+                        "applied": applied.get(version.id, [])})
     return render_template("program/versions.html", history=history)
 
 
