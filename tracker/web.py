@@ -10,11 +10,13 @@ from flask_login import current_user
 from tracker.csv_cells import cell_text
 from tracker.extensions import db, login_manager
 from tracker.models import Member, Organization
+from tracker.services import accounts
 
 
 @login_manager.user_loader
-def load_member(member_id: str) -> Member | None:
-    return db.session.get(Member, int(member_id))
+def load_member(session_token: str) -> Member | None:
+    """The member of the sign-in whose token the session or remember-me cookie carries."""
+    return accounts.member_for_token(session_token)
 
 
 def current_organization() -> Organization | None:

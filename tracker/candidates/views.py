@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.candidates.forms import IssuePledgeForm, PaperSignatureForm, SignForm, WithdrawForm
 from tracker.extensions import db
+from tracker.limits import token_link
 from tracker.models import Endorsement, Person, Pledge, ProgramVersion
 from tracker.services import pledges as pledge_service
 from tracker.web import current_organization, owned_or_404, role_required
@@ -102,6 +103,7 @@ def pledge_text(pledge_id: int):
 
 
 @bp.route("/sign/<token>", methods=["GET", "POST"])
+@token_link
 def sign(token: str):
     """The candidate's signing page (no account: the link is the credential)."""
     pledge = pledge_service.by_token(token)
