@@ -10,6 +10,7 @@ from wtforms import SubmitField
 from tracker.extensions import db
 from tracker.models import Person
 from tracker.money_pages import charts
+from tracker.scorecards import queries
 from tracker.scorecards.queries import Table
 from tracker.services import contributions, flags
 from tracker.web import current_organization, download, owned_or_404, page_number, role_required
@@ -29,8 +30,10 @@ bp = Blueprint("money_pages", __name__, url_prefix="/money")
 
 
 def _person(person_id: int) -> Person:
-    person = db.get_or_404(Person, person_id)
-    return person
+    """The person, if they belong to the organization this request is about (as on the scorecard
+    pages); 404 otherwise, whether or not the id exists elsewhere."""
+    organization = current_organization() or abort(404)
+    return queries.person_or_none(organization, person_id) or abort(404)
 
 
 @bp.get("/people/<int:person_id>")
