@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from tracker.charts import embeddable
 from tracker.extensions import db
 from tracker.models import Person
 from tracker.money_pages import charts
@@ -47,8 +48,8 @@ def person_money(person_id: int):
         pending = flags.pending_flags(person)
     return render_template("money_pages/person.html", person=person, data=data, pending=pending,
                            notify_form=NotifyForm(), publish_form=PublishForm(),
-                           class_chart=charts.class_bar(data["by_class"]),
-                           monthly_chart=charts.monthly_line(data["monthly"]))
+                           class_chart=embeddable(charts.class_bar(data["by_class"])),
+                           monthly_chart=embeddable(charts.monthly_line(data["monthly"])))
 
 
 @bp.post("/people/<int:person_id>/notify")
