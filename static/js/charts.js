@@ -1,8 +1,6 @@
 // Draws each chart from the figure JSON embedded beside its table: an element with
 // data-chart="ID" gets the figure in <script type="application/json" id="ID">.
 // The tables are the truth: without JavaScript (or without plotly) the page is complete.
-// No mode bar: plotly styles it with a <style> element of its own, which the
-// Content-Security-Policy refuses (the tables and their CSV downloads carry the numbers).
 (function () {
   "use strict";
   function draw() {
@@ -11,7 +9,7 @@
       var source = document.getElementById(target.getAttribute("data-chart"));
       if (!source) { return; }
       var figure = JSON.parse(source.textContent);
-      window.Plotly.newPlot(target, figure.data, figure.layout, {responsive: true, displaylogo: false, displayModeBar: false});
+      window.Plotly.newPlot(target, figure.data, figure.layout, {responsive: true, displaylogo: false});
     });
   }
   if (document.readyState === "loading") {
