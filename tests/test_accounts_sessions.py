@@ -98,6 +98,15 @@ def test_each_sign_in_gets_a_new_cookie_value(app, member):
     assert client_with_only(app, REMEMBER, second).get(MEMBER_PAGE).status_code == 200
 
 
+def test_signing_in_again_on_a_device_ends_its_previous_sign_in(app, client, member):
+    first = attributes(set_cookie_line(sign_in(client, member), REMEMBER))["value"]
+    sign_in(client, member)
+    response = client_with_only(app, REMEMBER, first).get(MEMBER_PAGE)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count()).select_from(MemberSession)).scalar() == 1
+
+
 def test_remember_cookie_opens_member_pages_until_sign_out(app, client, member):
     stolen = attributes(set_cookie_line(sign_in(client, member), REMEMBER))["value"]
     session_cookie = client.get_cookie("session", domain=HOST).value

@@ -92,6 +92,19 @@ def test_limits_are_counted_in_redis_when_redis_url_is_set(make_app):
     assert Redis.from_url("redis://127.0.0.1:6379/0").keys(f"*/{address}/accounts.login/*")
 
 
+@pytest.mark.parametrize("proxies, expected", [(0, [200, 429]), (1, [200, 200])])
+def test_clients_behind_a_trusted_proxy_are_counted_apart(make_app, proxies, expected):
+    """Behind nginx (TRUSTED_PROXIES=1) the limit counts the X-Forwarded-For address; without it the
+    header is ignored (a client could write any address there)."""
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="1 per 15 minutes", TRUSTED_PROXIES=proxies)
+    email = _member_email(app)
+    client = app.test_client()
+    statuses = [client.post("/login", data={"email": email, "password": "wrong"},
+                            headers={"X-Forwarded-For": address}).status_code
+                for address in ("203.0.113.7", "198.51.100.9")]
+    assert statuses == expected
+
+
 def test_storage_is_memory_without_redis(make_app):
     assert make_app(REDIS_URL=None).config["RATELIMIT_STORAGE_URI"] == "memory://"
 

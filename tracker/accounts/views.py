@@ -12,7 +12,10 @@ bp = Blueprint("accounts", __name__)
 
 
 def _sign_in(member, remember: bool) -> None:
-    """A new sign-in (new token) for this device; the session and remember-me cookies carry it."""
+    """A new sign-in (new token) for this device, replacing the one it had; the session and
+    remember-me cookies carry it."""
+    if current_user.is_authenticated:
+        accounts.end_session(current_user.session_token)
     accounts.start_session(member, current_app.config["REMEMBER_COOKIE_DURATION"])
     login_user(member, remember=remember)
 
