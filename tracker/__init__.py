@@ -10,6 +10,7 @@ def create_app(config: dict | None = None):
 
     from tracker.config import INSTANCE_DIR, load_config
     from tracker.extensions import csrf, db, enable_sqlite_settings, login_manager, migrate
+    from tracker.limits import limiter
 
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_path=str(INSTANCE_DIR))
@@ -23,6 +24,11 @@ def create_app(config: dict | None = None):
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)
+    limiter.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"

@@ -6,6 +6,7 @@ by static/js/charts.js with the locally served plotly.min.js (no CDN).
 from functools import lru_cache
 
 import plotly.graph_objects as go
+from markupsafe import Markup
 
 _LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), height=360, yaxis=dict(range=[0, 100], title="Score"),
                font=dict(family="system-ui, sans-serif", size=13), paper_bgcolor="white", plot_bgcolor="white")
@@ -45,3 +46,12 @@ def _over_time_json(scored: tuple, title: str) -> str:
     figure.update_layout(title=title, **_LAYOUT)
     figure.update_xaxes(type="category", title="Year")
     return figure.to_json()
+
+
+def embeddable(figure_json: str | None) -> Markup | None:
+    """Figure JSON safe inside ``<script type="application/json">`` (a data block, which the
+    Content-Security-Policy allows): no ``</script>`` or ``<!--`` can end or bend it, since every
+    ``<``, ``>`` and ``&`` is written as a JSON escape that JSON.parse reads back unchanged."""
+    if figure_json is None:
+        return None
+    return Markup(figure_json.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))

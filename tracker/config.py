@@ -1,5 +1,6 @@
 """Configuration: defaults, then the environment, then an explicit mapping (tests)."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
@@ -31,6 +32,23 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "") == "1"
+        # Remember-me cookie (Flask-Login): Secure follows SESSION_COOKIE_SECURE (see load_config).
+        self.REMEMBER_COOKIE_NAME = "remember_token"
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=_int("REMEMBER_COOKIE_DAYS", 30))
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        # Rate limits (tracker/limits.py), in the syntax of the `limits` package: "10 per 15 minutes".
+        self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or None  # default: REDIS_URL, else memory
+        self.RATELIMIT_KEY_PREFIX = "tracker"
+        # A Redis that stops answering must not lock members out: count in memory until it is back.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT") or "10 per 15 minutes"
+        self.TOKEN_LINK_RATE_LIMIT = os.environ.get("TOKEN_LINK_RATE_LIMIT") or "20 per hour"
+        # Reverse proxies in front of gunicorn (nginx: 1): their X-Forwarded-For names the client
+        # the limits count. 0 trusts no such header.
+        self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         self.PAGE_SIZE = _int("PAGE_SIZE", 50)
 
 
@@ -39,6 +57,11 @@ def load_config(overrides: dict | None = None) -> dict:
     settings = {k: v for k, v in vars(Config()).items()}
     if overrides:
         settings.update(overrides)
+    overridden = overrides or {}
+    if "REMEMBER_COOKIE_SECURE" not in overridden:
+        settings["REMEMBER_COOKIE_SECURE"] = bool(settings["SESSION_COOKIE_SECURE"])
+    if not settings.get("RATELIMIT_STORAGE_URI"):
+        settings["RATELIMIT_STORAGE_URI"] = settings.get("REDIS_URL") or "memory://"
     relaxed = settings.get("TESTING") or settings.get("ENV_NAME") in ("development", "testing")
     if not settings.get("SECRET_KEY"):
         if not relaxed:

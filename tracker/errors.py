@@ -1,4 +1,6 @@
 """Error pages that match the site."""
+import math
+
 from flask import render_template
 from flask_wtf.csrf import CSRFError
 
@@ -18,6 +20,14 @@ def init_app(app) -> None:
     def too_large(error):
         limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
         return render_template("errors/413.html", limit_mb=limit_mb), 413
+
+    @app.errorhandler(429)
+    def too_many_attempts(error):
+        from tracker.limits import retry_after_seconds
+        seconds = retry_after_seconds()
+        response = app.make_response((render_template("errors/429.html", minutes=math.ceil(seconds / 60)), 429))
+        response.headers["Retry-After"] = str(seconds)
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):

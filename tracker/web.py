@@ -10,11 +10,13 @@ from flask_login import current_user
 from tracker.csv_cells import cell_text
 from tracker.extensions import db, login_manager
 from tracker.models import Member, Organization
+from tracker.services import accounts
 
 
 @login_manager.user_loader
-def load_member(member_id: str) -> Member | None:
-    return db.session.get(Member, int(member_id))
+def load_member(session_token: str) -> Member | None:
+    """The member of the sign-in whose token the session or remember-me cookie carries."""
+    return accounts.member_for_token(session_token)
 
 
 def current_organization() -> Organization | None:
@@ -86,6 +88,16 @@ def download(table, filename: str, fmt: str) -> Response:
     return response
 
 
+# Only this site's own files run or style a page: no inline <script> or style= attribute, no other
+# host (plotly is served from static/vendor; chart data travels in JSON data blocks). Pages may be
+# framed by this site only; forms post to this site only.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self'", "font-src 'self'",
+    "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'self'",
+])
+HSTS_SECONDS = 365 * 24 * 3600
+
+
 def init_app(app) -> None:
     @app.before_request
     def run_due_ballots():
@@ -106,7 +118,10 @@ def init_app(app) -> None:
 
     @app.after_request
     def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config["SESSION_COOKIE_SECURE"]:  # served over HTTPS: browsers keep to it for a year
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}")
         return response

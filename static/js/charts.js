@@ -1,4 +1,5 @@
-// Draws each scorecard chart from the figure JSON embedded beside its table.
+// Draws each chart from the figure JSON embedded beside its table: an element with
+// data-chart="ID" gets the figure in <script type="application/json" id="ID">.
 // The tables are the truth: without JavaScript (or without plotly) the page is complete.
 (function () {
   "use strict";

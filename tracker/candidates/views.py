@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from tracker.candidates.forms import (CandidateForm, IdentifiersForm, IssuePledgeForm, PaperSignatureForm, PetitionForm,
                                       QuestionnaireForm, SendQuestionnaireForm, SignForm, WithdrawForm)
 from tracker.extensions import db
+from tracker.limits import token_link
 from tracker.models import Endorsement, Person, PetitionSignature, Pledge, ProgramVersion, WithdrawalPetition
 from tracker.services import ballots as ballot_service
 from tracker.services import endorsements as endorsement_service
@@ -161,6 +162,7 @@ def report(endorsement_id: int):
 
 
 @bp.route("/questionnaire/<token>", methods=["GET", "POST"])
+@token_link
 def questionnaire(token: str):
     """The candidate's questionnaire (no account: the link is the credential)."""
     found = endorsement_service.questionnaire_by_token(token)
@@ -306,6 +308,7 @@ def pledge_text(pledge_id: int):
 
 
 @bp.route("/sign/<token>", methods=["GET", "POST"])
+@token_link
 def sign(token: str):
     """The candidate's signing page (no account: the link is the credential)."""
     pledge = pledge_service.by_token(token)

@@ -1,9 +1,9 @@
 """The home page: what this is, and where to go."""
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from tracker.services import ballots as ballot_service
-from tracker.services import overview
+from tracker.services import health, overview
 from tracker.web import current_organization, role_required
 
 bp = Blueprint("main", __name__)
@@ -25,4 +25,6 @@ def me():
 
 @bp.route("/healthz")
 def healthz():
-    return {"status": "ok"}
+    """200 when the database (and Redis, when REDIS_URL is set) answers; 503 naming what failed."""
+    report = health.check(current_app.config.get("REDIS_URL"))
+    return report, 200 if report["status"] == "ok" else 503, {"Cache-Control": "no-store"}

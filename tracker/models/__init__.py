@@ -1,5 +1,5 @@
 """All models, importable from one place (and registered on db.metadata for migrations)."""
-from tracker.models.accounts import AuditEvent, Member, Organization
+from tracker.models.accounts import AuditEvent, Member, MemberSession, Organization
 from tracker.models.imports import ImportProgress, ImportRowError, ImportRun
 from tracker.models.money import Committee, Contribution, DonorListEntry, FilingLink, Flag
 from tracker.models.endorsements import (Endorsement, FrozenAnswersError, PetitionSignature, Questionnaire,
@@ -13,7 +13,7 @@ from tracker.models.scores import Score
 from tracker.models.votes import Alignment, Excusal, RollCall, Voter, VotePosition, VoterReview
 
 __all__ = [
-    "AuditEvent", "Member", "Organization", "ImportProgress", "ImportRowError", "ImportRun", "Committee",
+    "AuditEvent", "Member", "MemberSession", "Organization", "ImportProgress", "ImportRowError", "ImportRun", "Committee",
     "Contribution", "DonorListEntry", "FilingLink", "Flag", "ID_SCHEMES", "Body", "Endorsement", "Person", "PersonIdentifier",
     "QuestionnaireAnswer", "Questionnaire", "FrozenAnswersError", "WithdrawalPetition", "PetitionSignature", "Term", "Pledge", "PledgeClause", "Ballot", "BallotElector", "BallotOption",
     "BallotQuestion", "BallotVote", "CastBallot", "Cosponsor", "ImmutableVersionError", "Plank", "Program",

@@ -47,6 +47,14 @@ class Member(UserMixin, OrgScoped, db.Model):
 
     organization: Mapped[Organization] = relationship(back_populates="members")
 
+    # The sign-in this request came with (set by the user loader and at sign-in, never stored):
+    # Flask-Login puts get_id() in the session and the remember-me cookie, so both name one
+    # MemberSession row, and deleting that row signs the device out.
+    session_token = None
+
+    def get_id(self) -> str | None:
+        return self.session_token
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
@@ -60,6 +68,21 @@ class Member(UserMixin, OrgScoped, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+
+class MemberSession(OrgScoped, db.Model):
+    """One sign-in of a member on one device. The session and remember-me cookies carry its random
+    token; only the token's SHA-256 is stored. Signing out deletes the row (a copied cookie stops
+    working), a password change deletes all of the member's rows, and a row past ``expires_at``
+    opens nothing."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+    member: Mapped[Member] = relationship()
 
 
 class AuditEvent(OrgScoped, db.Model):

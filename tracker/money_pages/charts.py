@@ -9,8 +9,7 @@ import plotly.graph_objects as go
 def _layout(fig: go.Figure, title: str) -> str:
     fig.update_layout(title=title, margin={"l": 40, "r": 10, "t": 40, "b": 40}, height=320,
                       template="simple_white", showlegend=False)
-    # Embedded in a <script> element: "</" must not end it early.
-    return fig.to_json().replace("</", "<\\/")
+    return fig.to_json()
 
 
 def class_bar(by_class: list[dict]) -> str | None:

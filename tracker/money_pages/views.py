@@ -7,9 +7,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from tracker.charts import embeddable
 from tracker.extensions import db
 from tracker.models import Person
 from tracker.money_pages import charts
+from tracker.scorecards import queries
 from tracker.scorecards.queries import Table
 from tracker.services import contributions, flags
 from tracker.web import current_organization, download, owned_or_404, page_number, role_required
@@ -29,8 +31,10 @@ bp = Blueprint("money_pages", __name__, url_prefix="/money")
 
 
 def _person(person_id: int) -> Person:
-    person = db.get_or_404(Person, person_id)
-    return person
+    """The person, if they belong to the organization this request is about (as on the scorecard
+    pages); 404 otherwise, whether or not the id exists elsewhere."""
+    organization = current_organization() or abort(404)
+    return queries.person_or_none(organization, person_id) or abort(404)
 
 
 @bp.get("/people/<int:person_id>")
@@ -44,8 +48,8 @@ def person_money(person_id: int):
         pending = flags.pending_flags(person)
     return render_template("money_pages/person.html", person=person, data=data, pending=pending,
                            notify_form=NotifyForm(), publish_form=PublishForm(),
-                           class_chart=charts.class_bar(data["by_class"]),
-                           monthly_chart=charts.monthly_line(data["monthly"]))
+                           class_chart=embeddable(charts.class_bar(data["by_class"])),
+                           monthly_chart=embeddable(charts.monthly_line(data["monthly"])))
 
 
 @bp.post("/people/<int:person_id>/notify")

@@ -7,7 +7,7 @@ from functools import wraps
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import escape
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
@@ -75,13 +75,6 @@ def _is_member() -> bool:
     return current_user.is_authenticated and current_user.has_role("member")
 
 
-def _chart_json(figure_json: str | None) -> Markup | None:
-    """Figure JSON safe to place inside <script type="application/json"> (no `</script>` breakout)."""
-    if figure_json is None:
-        return None
-    return Markup(figure_json.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
-
-
 # --- the index ----------------------------------------------------------------------------------
 
 @bp.route("/")
@@ -115,8 +108,8 @@ def official(person_id):
     org = _org()
     person = queries.person_or_none(org, person_id) or abort(404)
     data = queries.official_page(org, person)
-    plank_chart = _chart_json(charts.plank_scores_figure(data["plank_table"].rows, "Score on each plank"))
-    time_chart = _chart_json(charts.scores_over_time_figure(data["year_table"].rows, "Overall score by year"))
+    plank_chart = charts.embeddable(charts.plank_scores_figure(data["plank_table"].rows, "Score on each plank"))
+    time_chart = charts.embeddable(charts.scores_over_time_figure(data["year_table"].rows, "Overall score by year"))
     badge_url = url_for("badge", person_id=person.id, _external=True)
     embed = (f'<a href="{url_for(".official", person_id=person.id, _external=True)}">'
              f'<img src="{badge_url}" alt="{escape(person.name)}: scorecard"></a>')
