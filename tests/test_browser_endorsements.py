@@ -114,3 +114,23 @@ def test_a_season_from_questionnaire_to_a_verified_pledge(live_server, browser, 
     assert hashlib.sha256(downloaded).hexdigest() == shown
     for context in (committee, candidate, admin, voter):
         context.close()
+
+
+# Printable widths at 96 px per inch: A4 (210 mm) and Letter (8.5 in) less the report's margins (2 x 14 mm).
+PRINT_WIDTHS = {"A4": round((210 - 28) / 25.4 * 96), "Letter": round((8.5 * 25.4 - 28) / 25.4 * 96)}
+
+
+@pytest.mark.parametrize("paper", sorted(PRINT_WIDTHS))
+def test_the_vetting_report_prints_within_the_page(live_server, browser, paper):
+    context = browser.new_context(viewport={"width": PRINT_WIDTHS[paper], "height": 1000})
+    page = context.new_page()
+    sign_in(page, live_server, "committee@demo.example")
+    page.goto(live_server + "/candidates/elections/2026-harbor-city-council")
+    page.get_by_role("link", name="Grace Liu").click()  # withdrawn: her report has every section
+    page.get_by_role("link", name="Open the vetting report").click()
+    page.wait_for_load_state()
+    page.emulate_media(media="print")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PRINT_WIDTHS[paper]
+    assert not page.locator(".site-header").is_visible()
+    assert page.pdf(format=paper)[:5] == b"%PDF-"
+    context.close()

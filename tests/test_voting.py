@@ -208,3 +208,31 @@ def test_a_members_page_shows_what_needs_them(client, running, org):
     assert "1 message" in page
     client.post(f"/ballots/{running['ballot'].id}/vote", data=vote_form(running["ballot"]))
     assert "Spring ballot" not in client.get("/me").data.decode()
+
+
+def test_a_paper_ballot_through_the_committees_pages(client, org):
+    make_program(org, planks=1)
+    committee, teller = make_member(org, role="committee"), make_member(org, role="committee")
+    present = make_members(org, 6)
+    sign_in(client, committee)
+    now = utcnow().replace(second=0, microsecond=0)
+    client.post("/ballots/new", data={"title": "General assembly", "mode": "paper", "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+                                      "closes_at": (now + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+                                      "other_questions": "Hold the convention in May?"})
+    ballot = db.session.execute(select(Ballot)).scalar_one()
+    question = ballot.questions[0]
+    page = client.get(f"/ballots/{ballot.id}").data.decode()
+    assert "Who is present" in page and "Cast my vote" not in page
+    client.post(f"/ballots/{ballot.id}/attendance", data={"present": [str(m.id) for m in present]})
+    client.post(f"/ballots/{ballot.id}/questions/{question.id}/count", data={"yes": "4", "no": "1", "abstain": "1"})
+    refused = client.post(f"/ballots/{ballot.id}/close", data={"confirm": "y"}, follow_redirects=True).data.decode()
+    assert "Enter the count of every question first" in refused
+    client.post("/logout")
+    sign_in(client, teller)
+    agreed = client.post(f"/ballots/{ballot.id}/questions/{question.id}/count",
+                         data={"yes": "4", "no": "1", "abstain": "1"}, follow_redirects=True).data.decode()
+    assert "Both tellers agree" in agreed
+    client.post(f"/ballots/{ballot.id}/close", data={"confirm": "y"})
+    results = client.get(f"/ballots/{ballot.id}").data.decode()
+    assert "Results: General assembly" in results and "6 members present, counted by two tellers" in results
+    assert "Passed" in results
