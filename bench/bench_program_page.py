@@ -170,8 +170,16 @@ def measure(app, built: dict, runs: int) -> dict:
     for who in ("anonymous", "member"):
         client = app.test_client()
         if who == "member":
+            # A real sign-in session (the cookie carries a session token, not the member's id).
+            from datetime import timedelta
+
+            from tracker.models import Member
+            from tracker.services import accounts
+            with app.app_context():
+                token = accounts.start_session(db.session.get(Member, built["member_id"]), timedelta(days=1))
+                db.session.commit()
             with client.session_transaction() as session:
-                session["_user_id"], session["_fresh"] = str(built["member_id"]), True
+                session["_user_id"], session["_fresh"] = token, True
         for name, path in PAGES.items():
             def get():
                 response = client.get(path)
