@@ -1,4 +1,7 @@
-"""audit log append-only in the database
+"""audit log append-only in the database; import workers and heartbeats
+
+import_progress gains worker ("host:pid") and heartbeat_at, so a run whose worker died is found
+and marked failed (tracker.services.ingest.fail_abandoned_runs).
 
 Triggers refuse UPDATE and DELETE on audit_event (PostgreSQL: one plpgsql function; SQLite: two
 triggers). The foreign key's ON DELETE SET NULL of actor_id, with nothing else changed, passes.
@@ -56,6 +59,9 @@ def _statements(create: bool) -> list[str]:
 
 
 def upgrade():
+    with op.batch_alter_table('import_progress', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('worker', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('heartbeat_at', sa.DateTime(), nullable=True))
     for statement in _statements(create=True):
         op.execute(statement)
 
@@ -63,3 +69,6 @@ def upgrade():
 def downgrade():
     for statement in _statements(create=False):
         op.execute(statement)
+    with op.batch_alter_table('import_progress', schema=None) as batch_op:
+        batch_op.drop_column('heartbeat_at')
+        batch_op.drop_column('worker')

@@ -24,9 +24,7 @@ KIND_LABELS = {"votes": "Roll-call votes", "people": "People roster (ids, names,
 
 
 def upload_dir() -> Path:
-    path = Path(current_app.instance_path) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return jobs.upload_dir()
 
 
 def _own_upload(token: str) -> Path:
@@ -59,6 +57,7 @@ def _format_choices():
 @bp.route("/")
 @role_required("admin")
 def index():
+    ingest.fail_abandoned_runs(current_user.organization_id)
     page = db.paginate(
         db.select(ImportRun).filter_by(organization_id=current_user.organization_id)
         .order_by(ImportRun.started_at.desc(), ImportRun.id.desc()),
@@ -127,7 +126,7 @@ def start():
     options = ingest.ImportOptions(fmt=form.fmt.data, strict=bool(form.strict.data), actor=current_user, params=params)
     run = ingest.create_run(current_user.organization, form.kind.data, path, options, form.fmt.data,
                             display_name=form.token.data.split(".", 1)[1])
-    jobs.start(run.id, str(path), form.fmt.data, bool(form.strict.data), params, current_user.id)
+    jobs.start(run.id, str(path), form.fmt.data, bool(form.strict.data), params, current_user.id, remove_file=True)
     session["uploads"] = [t for t in session.get("uploads", []) if t != form.token.data]
     return redirect(url_for("importing.run", run_id=run.id))
 
@@ -147,6 +146,8 @@ def cancel():
 @role_required("admin")
 def run(run_id: int):
     run = _own_run(run_id)
+    if ingest.fail_abandoned_runs(run.organization_id, run.id):
+        db.session.refresh(run)
     errors = db.paginate(db.select(ImportRowError).filter_by(import_run_id=run.id)
                          .order_by(ImportRowError.line, ImportRowError.id),
                          page=page_number(), per_page=50, error_out=False)
@@ -158,6 +159,8 @@ def run(run_id: int):
 @role_required("admin")
 def progress(run_id: int):
     run = _own_run(run_id)
+    if ingest.fail_abandoned_runs(run.organization_id, run.id):
+        db.session.refresh(run)
     return jsonify({"id": run.id, "status": run.status, "progress": round(ingest.progress_of(run), 4),
                     "done": run.status not in ("pending", "running"), "read": run.read_count,
                     "imported": run.imported_count, "duplicates": run.duplicate_count, "errors": run.error_count})
