@@ -56,6 +56,8 @@ class Config:
         self.IMPORT_HEARTBEAT_INTERVAL = _int("IMPORT_HEARTBEAT_INTERVAL", 15)
         self.IMPORT_HEARTBEAT_TIMEOUT = _int("IMPORT_HEARTBEAT_TIMEOUT", 120)
         self.UPLOAD_RETENTION_DAYS = _int("UPLOAD_RETENTION_DAYS", 7)
+        # The preview page dry-runs at most this much of an upload (its first whole lines).
+        self.IMPORT_PREVIEW_BYTES = _int("IMPORT_PREVIEW_KB", 2048) * 1024
 
 
 def load_config(overrides: dict | None = None) -> dict:

@@ -9,7 +9,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redi
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from imports import FormatError, parsers_of
+from imports import parsers_of
 from tracker.extensions import db
 from tracker.importing.forms import CancelForm, StartForm, UploadForm
 from tracker.models import ImportRowError, ImportRun
@@ -98,20 +98,12 @@ def preview():
         abort(404)
     path = _own_upload(token)
     params = {"body": body} if body else {}
-    result = ingest.run_import(current_user.organization, kind, path, jobs.LOADERS[kind],
-                               ingest.ImportOptions(fmt=fmt, strict=bool(strict), dry_run=True, params=params,
-                                                    actor=current_user))
-    tables = {}
-    if result.format:
-        try:
-            parser = ingest.resolve_parser(path, kind, result.format)
-            first = next(iter(parser.parse(path, **params)), None)
-            if first is not None:
-                tables = {name: frame.head(PREVIEW_ROWS) for name, frame in first.tables.items() if len(frame)}
-        except FormatError:
-            tables = {}
+    shown = ingest.preview(current_user.organization, kind, path, jobs.LOADERS[kind],
+                           ingest.ImportOptions(fmt=fmt, strict=bool(strict), params=params, actor=current_user),
+                           limit=current_app.config["IMPORT_PREVIEW_BYTES"], rows=PREVIEW_ROWS)
+    result, tables = shown.result, shown.tables
     start = StartForm(token=token, kind=kind, fmt=result.format or fmt, body=body, strict=strict)
-    return render_template("importing/preview.html", result=result, tables=tables, start=start,
+    return render_template("importing/preview.html", result=result, tables=tables, start=start, shown=shown,
                            cancel=CancelForm(token=token), file_name=token.split(".", 1)[1], kind=kind)
 
 
