@@ -63,3 +63,15 @@ def test_head_sample_cuts_after_the_last_whole_line(tmp_path):
     folder.mkdir()
     assert ingest.head_sample(path, 10, folder).read_bytes() == b"a,b\n1,2\n"
     assert ingest.head_sample(path, 10, folder).name == "votes.csv"
+
+
+def test_a_large_xml_file_cannot_be_previewed_in_part_but_can_be_imported(app, client, login, realdata):
+    from tests.test_importing_pages import HOUSE_XML
+    app.config["IMPORT_PREVIEW_BYTES"] = 4096
+    login("admin")
+    html = client.get(preview_url(upload(client, (realdata / HOUSE_XML).read_bytes(), "roll240_2025.xml"))) \
+        .get_data(as_text=True)
+    assert "Detected format: <strong>house-xml</strong>" in html
+    assert "the preview read only its first" in html and "Reading that part alone gave:" in html
+    run = wait_for(int(start(client, html).headers["Location"].rstrip("/").split("/")[-1]))
+    assert (run.status, run.imported_count) == ("succeeded", 430)
