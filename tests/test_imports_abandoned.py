@@ -145,3 +145,50 @@ def test_cleanup_imports_fails_dead_runs_and_removes_old_uploads(app, runner, or
             path.unlink(missing_ok=True)
     db.session.expire_all()
     assert db.session.get(ImportRun, dead.id).status == "failed"
+
+
+KILLED_WORKER = """
+import sys
+from tracker import create_app
+from tracker.extensions import db
+from tracker.models import Organization
+from tracker.services import ingest, jobs
+
+app = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": sys.argv[1],
+                  "SQLALCHEMY_ENGINE_OPTIONS": eval(sys.argv[2])})
+with app.app_context():
+    org = db.session.get(Organization, int(sys.argv[3]))
+    ingest.run_import(org, "votes", sys.argv[4], jobs.LOADERS["votes"], ingest.ImportOptions())
+"""
+
+
+def test_an_import_killed_part_way_is_failed_and_wrote_nothing(app, org, tmp_path):
+    """A real worker process, killed (SIGKILL) while it imports: the run is marked failed at the
+    next look, and none of its rows is in the database."""
+    from tracker.models import VotePosition
+    path = tmp_path / "votes.csv"
+    rows = "".join(f"City Council,2024-03-01,M-{i},Budget,passed,Ann Jones,Aye,\n" for i in range(400_000))
+    path.write_text("body,date,motion_id,title,result,person,option,person_id\n" + rows)
+    worker = subprocess.Popen([sys.executable, "-c", KILLED_WORKER, app.config["SQLALCHEMY_DATABASE_URI"],
+                               repr(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})), str(org.id), str(path)],
+                              cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    try:
+        deadline = time.monotonic() + 60
+        run = None
+        while time.monotonic() < deadline and worker.poll() is None:
+            db.session.rollback()
+            run = db.session.execute(db.select(ImportRun).filter_by(status="running")).scalar_one_or_none()
+            if run is not None:
+                break
+            time.sleep(0.05)
+        assert run is not None, "the worker never started the import"
+        time.sleep(0.5)  # part-way
+    finally:
+        worker.kill()
+        worker.wait()
+    db.session.rollback()
+    assert ingest.fail_abandoned_runs() == [run.id]
+    db.session.expire_all()
+    stored = db.session.get(ImportRun, run.id)
+    assert stored.status == "failed" and f":{worker.pid}) is gone" in stored.message
+    assert db.session.execute(db.select(db.func.count()).select_from(VotePosition)).scalar_one() == 0
