@@ -12,15 +12,17 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.browser_steps import sign_in
-from tests.conftest import chromium_browser, serve_demo
+from tests.conftest import REALDATA, chromium_browser, serve_demo
 from tracker.extensions import db
-from tracker.models import Ballot, Flag, Pledge, Proposal, ProposalComment
+from tracker.models import Ballot, Flag, ImportRun, Organization, Pledge, Proposal, ProposalComment
+from tracker.services import ingest, jobs
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 WIDTHS = (1280, 375)
 BLOCKING = ("serious", "critical")
+HOUSE_XML = "house-clerk-rollcall-xml/roll240_2025.xml"
 
 # (test id, who is signed in, path; {name} is filled from the demo's ids, see `demo_site`)
 PAGES = [
@@ -43,6 +45,7 @@ PAGES = [
     ("me", "member", "/me"),
     ("login", None, "/login"),
     ("imports", "admin", "/imports/"),
+    ("import-run", "admin", "/imports/{import_run}"),
     ("import-review-queue", "admin", "/admin/review"),
     ("roll-call-review-queue", "committee", "/scorecards/roll-calls/unreviewed"),
     ("admin", "admin", "/admin/members"),
@@ -52,9 +55,14 @@ PAGES = [
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory):
     """One demo server for the whole module (building the demo takes seconds), with the ids the
-    page paths need."""
+    page paths need. The real House roll call is imported too, so the imports pages and the
+    review queue (its voters are not on the demo roster) show real rows."""
     with serve_demo(tmp_path_factory.mktemp("a11y") / "live.db") as (base_url, app):
         with app.app_context():
+            organization = db.session.scalar(select(Organization))
+            house = ingest.run_import(organization, "votes", REALDATA / HOUSE_XML, jobs.LOADERS["votes"],
+                                      ingest.ImportOptions(), display_name=Path(HOUSE_XML).name)
+            assert house.status == "succeeded", house
             most_discussed = (select(ProposalComment.proposal_id).group_by(ProposalComment.proposal_id)
                               .order_by(func.count().desc(), ProposalComment.proposal_id).limit(1))
             ids = {
@@ -63,6 +71,7 @@ def demo_site(tmp_path_factory):
                 "proposal": db.session.scalar(select(Proposal.id).where(Proposal.id.in_(most_discussed))),
                 "open_ballot": db.session.scalar(select(func.min(Ballot.id)).where(Ballot.status == "open")),
                 "closed_ballot": db.session.scalar(select(func.min(Ballot.id)).where(Ballot.status == "closed")),
+                "import_run": db.session.scalar(select(func.max(ImportRun.id))),
             }
         assert None not in ids.values(), ids
         yield base_url, ids
@@ -129,5 +138,36 @@ def test_page_has_no_serious_accessibility_violations(demo_site, module_browser,
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
         violations = blocking_violations(page, axe_source)
         assert not violations, "\n".join(violations)
+    finally:
+        context.close()
+
+
+def test_a_table_too_wide_for_the_screen_scrolls_from_the_keyboard(demo_site, module_browser):
+    """static/js/table_scroll.js: at 375 px the money page's flags table scrolls inside a focusable
+    region named after its caption; Tab reaches it and the arrow keys scroll it. At 1280 px it fits
+    and takes no keyboard stop."""
+    base_url, ids = demo_site
+    path = base_url + f"/money/people/{ids['flagged_person']}"
+    name = "Receipts a pledge clause flags, with the evidence from the filing (scrolls sideways)"
+    context = module_browser.new_context(viewport={"width": 375, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(path)
+        region = page.get_by_role("region", name=name)
+        region.wait_for()
+        assert region.evaluate("e => e.scrollWidth > e.clientWidth")
+        # Focus the last keyboard stop before the region, then Tab once.
+        region.evaluate("""region => {
+            const stops = [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex="0"]')];
+            const before = stops.filter(e => e.compareDocumentPosition(region) & Node.DOCUMENT_POSITION_FOLLOWING);
+            before[before.length - 1].focus();
+        }""")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.getAttribute('aria-label')") == name
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.activeElement.scrollLeft > 0")  # a function: the CSP forbids eval
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.wait_for_function("() => document.querySelectorAll('.table-wrap[tabindex]').length === 0")
+        assert page.get_by_role("region", name=name).count() == 0
     finally:
         context.close()
