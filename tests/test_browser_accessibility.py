@@ -15,7 +15,7 @@ from tests.browser_steps import sign_in
 from tests.conftest import REALDATA, chromium_browser, serve_demo
 from tracker.extensions import db
 from tracker.models import Ballot, Flag, ImportRun, Organization, Pledge, Proposal, ProposalComment
-from tracker.services import ingest, jobs
+from tracker.services import endorsements, ingest, jobs
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,8 @@ PAGES = [
     ("ballots", "member", "/ballots/"),
     ("ballot-open", "member", "/ballots/{open_ballot}"),
     ("ballot-results", "member", "/ballots/{closed_ballot}"),
-    ("candidates-slate", None, "/candidates/"),
+    ("candidates", None, "/candidates/"),
+    ("election-slate", None, "/candidates/elections/{election}"),
     ("pledges", None, "/candidates/pledges/"),
     ("me", "member", "/me"),
     ("login", None, "/login"),
@@ -72,6 +73,7 @@ def demo_site(tmp_path_factory):
                 "open_ballot": db.session.scalar(select(func.min(Ballot.id)).where(Ballot.status == "open")),
                 "closed_ballot": db.session.scalar(select(func.min(Ballot.id)).where(Ballot.status == "closed")),
                 "import_run": db.session.scalar(select(func.max(ImportRun.id))),
+                "election": endorsements.elections(organization)[0]["slug"],  # the newest
             }
         assert None not in ids.values(), ids
         yield base_url, ids
