@@ -33,10 +33,10 @@ def test_wrong_password_and_inactive_account_refused(client, org):
 def test_login_never_redirects_off_site(client, org):
     member = make_member(org)
     response = client.post("/login?next=https://evil.example/", data={"email": member.email, "password": PASSWORD})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/me"
     response = client.post("/logout")
     response = client.post("/login?next=//evil.example/x", data={"email": member.email, "password": PASSWORD})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/me"
 
 
 def test_passwords_are_hashed(org):
