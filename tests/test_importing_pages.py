@@ -126,9 +126,12 @@ def test_someone_elses_upload_token_is_refused(app, client, login):
 
 
 @pytest.mark.parametrize("url", ["/imports/", "/imports/upload", "/admin/review"])
-def test_pages_are_for_admins_only(app, client, login, url):
-    login("committee")
+def test_pages_are_for_the_committee_and_admins(app, client, login, url):
+    login("member")
     assert client.get(url).status_code == 403
+    client.post("/logout")
+    login("committee")
+    assert client.get(url).status_code == 200
 
 
 def test_upload_needs_csrf_and_respects_size_limit(make_app, realdata):

@@ -1,4 +1,4 @@
-"""The review queue: voters no person matched (or several did). An admin links each to an existing
+"""The review queue: voters no person matched (or several did). The committee (or an admin) links each to an existing
 person or creates a new one; the voter's waiting positions then attach to that person."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -31,7 +31,7 @@ def _own_review(review_id: int) -> VoterReview:
 
 
 @bp.route("/review")
-@role_required("admin")
+@role_required("committee")
 def review():
     org_id = current_user.organization_id
     query = request.args.get("q", "").strip()
@@ -58,7 +58,7 @@ def review():
 
 
 @bp.route("/review/<int:review_id>/link", methods=["POST"])
-@role_required("admin")
+@role_required("committee")
 def review_link(review_id: int):
     review = _own_review(review_id)
     form = LinkForm()
@@ -77,7 +77,7 @@ def review_link(review_id: int):
 
 
 @bp.route("/review/<int:review_id>/create", methods=["POST"])
-@role_required("admin")
+@role_required("committee")
 def review_create(review_id: int):
     review = _own_review(review_id)
     form = CreateForm()

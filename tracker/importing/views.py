@@ -1,4 +1,4 @@
-"""Imports of public records (admin): list, upload -> preview -> background run -> report."""
+"""Imports of public records (committee and admin): list, upload -> preview -> background run -> report."""
 import csv
 import io
 import uuid
@@ -57,7 +57,7 @@ def _format_choices():
 
 
 @bp.route("/")
-@role_required("admin")
+@role_required("committee")
 def index():
     page = db.paginate(
         db.select(ImportRun).filter_by(organization_id=current_user.organization_id)
@@ -68,7 +68,7 @@ def index():
 
 
 @bp.route("/upload", methods=["GET", "POST"])
-@role_required("admin")
+@role_required("committee")
 def upload():
     form = UploadForm()
     form.kind.choices = [(k, KIND_LABELS.get(k, k)) for k in jobs.LOADERS]
@@ -88,7 +88,7 @@ def upload():
 
 
 @bp.route("/preview")
-@role_required("admin")
+@role_required("committee")
 def preview():
     """Dry run of the saved upload: detected format, counts, errors, the first rows; nothing written."""
     from flask import request
@@ -117,7 +117,7 @@ def preview():
 
 
 @bp.route("/start", methods=["POST"])
-@role_required("admin")
+@role_required("committee")
 def start():
     form = StartForm()
     if not form.validate_on_submit() or form.kind.data not in jobs.LOADERS:
@@ -133,7 +133,7 @@ def start():
 
 
 @bp.route("/cancel", methods=["POST"])
-@role_required("admin")
+@role_required("committee")
 def cancel():
     form = CancelForm()
     if form.validate_on_submit():
@@ -144,7 +144,7 @@ def cancel():
 
 
 @bp.route("/<int:run_id>")
-@role_required("admin")
+@role_required("committee")
 def run(run_id: int):
     run = _own_run(run_id)
     errors = db.paginate(db.select(ImportRowError).filter_by(import_run_id=run.id)
@@ -155,7 +155,7 @@ def run(run_id: int):
 
 
 @bp.route("/<int:run_id>/progress.json")
-@role_required("admin")
+@role_required("committee")
 def progress(run_id: int):
     run = _own_run(run_id)
     return jsonify({"id": run.id, "status": run.status, "progress": round(ingest.progress_of(run), 4),
@@ -164,7 +164,7 @@ def progress(run_id: int):
 
 
 @bp.route("/<int:run_id>/errors.csv")
-@role_required("admin")
+@role_required("committee")
 def errors_csv(run_id: int):
     run = _own_run(run_id)
     out = io.StringIO()
