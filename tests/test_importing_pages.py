@@ -187,7 +187,11 @@ def test_review_queue_links_and_creates_people_in_the_browser(app, client, login
     assert "11 voters waiting" in page and "Sam Liccardo" in page and "Magdalena Carrasco" in page
     review = db.session.execute(db.select(VoterReview).filter_by(voter_name="Sam Liccardo")).scalar_one()
     assert f'<option value="{liccardo.id}">Sam Liccardo</option>' in page
+    assert '<option value="" selected>Choose a person…</option>' in page  # nobody pre-selected
     response = client.post(f"/admin/review/{review.id}/link", data={"person_id": liccardo.id})
+    assert response.status_code == 200 and "Link voter Sam Liccardo to Sam Liccardo?" in response.get_data(as_text=True)
+    assert db.session.get(VoterReview, review.id).status == "open"  # asked, not linked
+    response = client.post(f"/admin/review/{review.id}/link", data={"person_id": liccardo.id, "confirmed": "1"})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.execute(db.select(db.func.count()).select_from(VotePosition).filter_by(person_id=liccardo.id)).scalar() == 2
@@ -214,6 +218,6 @@ def test_review_link_rejects_a_person_of_another_organization(app, client, login
     stranger = make_person(make_org(), "Sam Liccardo")
     db.session.commit()
     review = db.session.execute(db.select(VoterReview).filter_by(voter_name="Sam Liccardo")).scalar_one()
-    client.post(f"/admin/review/{review.id}/link", data={"person_id": stranger.id})
+    client.post(f"/admin/review/{review.id}/link", data={"person_id": stranger.id, "confirmed": "1"})
     db.session.expire_all()
     assert db.session.get(VoterReview, review.id).status == "open"

@@ -65,6 +65,7 @@ ROUTES = [
     Case("admin.review", "/admin/review", get=COMMITTEE),
     Case("admin.review_link", "/admin/review/{review}/link", post=COMMITTEE_WRITE),
     Case("admin.review_create", "/admin/review/{review}/create", post=COMMITTEE_WRITE),
+    Case("admin.review_undo", "/admin/review/{review}/undo", post=COMMITTEE_WRITE),
     Case("admin.donor_lists_page", "/admin/donor-lists", get=ADMIN),
     Case("admin.save_donor_list", "/admin/donor-lists/known_corporate", post=ADMIN_REDIRECT),
     Case("main.me", "/me", get=SIGNED_IN),

@@ -213,19 +213,63 @@ def resolve_review(review: VoterReview, person: Person, member=None, how: str = 
     """Close a review: the voter is ``person``; their positions attach; the voter's external id
     (if any, and free) is added to the person; an AuditEvent is written. Returns positions attached."""
     scheme, value = split_key(review.voter_key)
+    identifier_added = False
     if scheme != "name" and value:
         taken = db.session.execute(db.select(PersonIdentifier).filter_by(
             organization_id=review.organization_id, scheme=scheme, value=value)).scalar_one_or_none()
         if taken is None:
             db.session.add(PersonIdentifier(organization_id=review.organization_id, person_id=person.id,
                                             scheme=scheme, value=value))
+            identifier_added = True
     attached = attach_positions(review.organization_id, review.body_id, review.voter_key, person.id)
     actor_id, _ = audit.actor_of(member)
     review.status, review.resolved_person_id = "resolved", person.id
     review.resolved_by_id, review.resolved_at = actor_id, utcnow()
     audit.record(review.organization_id, f"voter_review.{how}", review, member=member,
-                 after={"voter_key": review.voter_key, "person_id": person.id, "positions_attached": attached})
+                 after={"voter_key": review.voter_key, "person_id": person.id, "positions_attached": attached,
+                        "identifier_added": identifier_added})
     return attached
+
+
+def last_decision(organization_id: int) -> VoterReview | None:
+    """The review a member resolved most recently (the one an undo reverts), if any."""
+    return db.session.execute(db.select(VoterReview).where(
+        VoterReview.organization_id == organization_id, VoterReview.status == "resolved",
+        VoterReview.resolved_by_id.is_not(None))
+        .order_by(VoterReview.resolved_at.desc(), VoterReview.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def undo_resolution(review: VoterReview, member=None) -> int:
+    """Reopen a resolved review: the voter's positions (on that body) leave the person and wait
+    again, the voter's id leaves the person if the link had added it, and an AuditEvent is
+    written. A person created for the voter stays (with no votes of theirs). Returns positions detached."""
+    from tracker.models import AuditEvent, RollCall
+
+    person_id = review.resolved_person_id
+    voter_id = db.select(Voter.id).where(Voter.organization_id == review.organization_id,
+                                         Voter.voter_key == review.voter_key).scalar_subquery()
+    statement = update(VotePosition).where(VotePosition.voter_id == voter_id, VotePosition.person_id == person_id)
+    if review.body_id is not None:
+        statement = statement.where(VotePosition.roll_call_id.in_(
+            db.select(RollCall.id).where(RollCall.body_id == review.body_id)))
+    detached = db.session.execute(statement.values(person_id=None)
+                                  .execution_options(synchronize_session=False)).rowcount or 0
+    decision = db.session.execute(db.select(AuditEvent).where(
+        AuditEvent.organization_id == review.organization_id, AuditEvent.entity_type == "VoterReview",
+        AuditEvent.entity_id == str(review.id), AuditEvent.action.like("voter_review.%"),
+        AuditEvent.action != "voter_review.undone")
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(1)).scalar_one_or_none()
+    scheme, value = split_key(review.voter_key)
+    if decision is not None and (decision.after or {}).get("identifier_added") and scheme != "name":
+        db.session.execute(PersonIdentifier.__table__.delete().where(
+            PersonIdentifier.organization_id == review.organization_id, PersonIdentifier.person_id == person_id,
+            PersonIdentifier.scheme == scheme, PersonIdentifier.value == value))
+    before = {"voter_key": review.voter_key, "person_id": person_id, "status": review.status}
+    review.status, review.resolved_person_id, review.resolved_by_id, review.resolved_at = "open", None, None, None
+    audit.record(review.organization_id, "voter_review.undone", review, member=member, before=before,
+                 after={"status": "open", "positions_detached": detached})
+    db.session.flush()
+    return detached
 
 
 def create_person_for_review(review: VoterReview, name: str | None = None, member=None) -> Person:
