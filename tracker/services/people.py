@@ -466,3 +466,112 @@ def _text(value) -> str | None:
 def roster_loader(context) -> RosterLoader:
     """Loader factory for ``run_import(..., kind="people")``."""
     return RosterLoader(context)
+
+
+# ----------------------------------------------------------------------------- editing a person
+
+class PersonError(ValueError):
+    """An edit the rules refuse (an id another person has, a malformed id...)."""
+
+
+# The ids a committee member attaches by hand, with the shape each must have: what the filings
+# name (FEC: committee C + 8 digits, candidate H/S/P + 8; CAL-ACCESS / NetFile: a filer number).
+ID_LABELS = {"fec_committee": "FEC committee id (C00123456)", "state_filer": "CAL-ACCESS or NetFile filer id",
+             "fec_candidate": "FEC candidate id (H0CA12345)", "bioguide": "Bioguide id", "legistar": "Legistar person id",
+             "ocd_person": "Open Civic Data person id", "openstates": "Open States id", "icpsr": "ICPSR id",
+             "lis": "Senate LIS id", "govtrack": "GovTrack id", "opensecrets": "OpenSecrets id",
+             "thomas": "THOMAS id", "wikidata": "Wikidata id", "popolo": "Popolo id", "local": "Local id"}
+ID_PATTERNS = {"fec_committee": r"C\d{8}", "fec_candidate": r"[HSP][0-9A-Z]{8}", "state_filer": r"[0-9A-Za-z-]{3,20}"}
+MONEY_SCHEMES = ("fec_committee", "state_filer", "fec_candidate")
+
+
+def _snapshot_person(person: Person, term: Term | None) -> dict:
+    return {"name": person.name, "sort_name": person.sort_name, "party": person.party, "tracked": person.tracked,
+            "office": term.office if term else None, "district": term.district if term else None}
+
+
+def latest_term(person: Person) -> Term | None:
+    return max(person.terms, key=lambda t: t.start_on) if person.terms else None
+
+
+def update_person(person: Person, *, name: str, sort_name: str | None, party: str | None, tracked: bool,
+                  office: str | None = None, district: str | None = None, member=None) -> Person:
+    """Change a person's name, sort name, party, whether the organization follows them, and the
+    office and district of their latest term (if they have one); audited with before and after."""
+    name = (name or "").strip()
+    if not name:
+        raise PersonError("A person needs a name.")
+    term = latest_term(person)
+    before = _snapshot_person(person, term)
+    words = name.split()
+    person.name = name
+    person.sort_name = (sort_name or "").strip() or (words[-1] + ", " + " ".join(words[:-1])).strip(", ")
+    person.party = (party or "").strip() or None
+    person.tracked = bool(tracked)
+    if term is not None:
+        term.office = (office or "").strip() or term.office
+        term.district = (district or "").strip() or None
+    after = _snapshot_person(person, term)
+    if after != before:
+        audit.record(person.organization_id, "person.edit", person, member=member, before=before, after=after)
+    db.session.flush()
+    return person
+
+
+def add_identifier(person: Person, scheme: str, value: str, member=None) -> PersonIdentifier:
+    """Attach an external id; a committee or filer id makes the money filed under it the person's
+    (committees of that id are linked to them, their pledges judged again). Audited."""
+    import re
+
+    from tracker.models import Committee
+    from tracker.services import contributions, flags
+
+    if scheme not in ID_LABELS:
+        raise PersonError("Choose the kind of id.")
+    value = (value or "").strip()
+    if scheme in ("fec_committee", "fec_candidate"):
+        value = value.upper()
+    pattern = ID_PATTERNS.get(scheme, r"\S{1,120}")
+    if not re.fullmatch(pattern, value):
+        raise PersonError(f"“{value}” is not a {ID_LABELS[scheme].split(' (')[0]}.")
+    taken = db.session.execute(db.select(PersonIdentifier).filter_by(
+        organization_id=person.organization_id, scheme=scheme, value=value)).scalar_one_or_none()
+    if taken is not None:
+        owner = "this person" if taken.person_id == person.id else db.session.get(Person, taken.person_id).name
+        raise PersonError(f"{ID_LABELS[scheme].split(' (')[0]} {value} already belongs to {owner}.")
+    identifier = PersonIdentifier(organization_id=person.organization_id, person_id=person.id, scheme=scheme, value=value)
+    db.session.add(identifier)
+    db.session.flush()
+    if scheme in MONEY_SCHEMES:
+        if scheme != "fec_candidate":
+            db.session.execute(update(Committee).where(
+                Committee.organization_id == person.organization_id, Committee.committee_id == value,
+                Committee.person_id.is_(None)).values(person_id=person.id).execution_options(synchronize_session=False))
+        contributions.link_committees_to_people(person.organization_id)
+    audit.record(person.organization_id, "person.add_identifier", person, member=member,
+                 after={"scheme": scheme, "value": value})
+    db.session.expire(person, ["identifiers"])
+    if scheme in MONEY_SCHEMES:
+        flags.evaluate_person(person)
+    return identifier
+
+
+def remove_identifier(person: Person, identifier: PersonIdentifier, member=None) -> None:
+    """Detach an external id (and the committees linked through it); audited; pledges judged again."""
+    from tracker.models import Committee
+    from tracker.services import flags
+
+    if identifier.person_id != person.id:
+        raise PersonError("That id is not this person's.")
+    scheme, value = identifier.scheme, identifier.value
+    if scheme in ("fec_committee", "state_filer"):
+        db.session.execute(update(Committee).where(
+            Committee.organization_id == person.organization_id, Committee.committee_id == value,
+            Committee.person_id == person.id).values(person_id=None).execution_options(synchronize_session=False))
+    db.session.delete(identifier)
+    audit.record(person.organization_id, "person.remove_identifier", person, member=member,
+                 before={"scheme": scheme, "value": value})
+    db.session.flush()
+    db.session.expire(person, ["identifiers"])
+    if scheme in MONEY_SCHEMES:
+        flags.evaluate_person(person)
