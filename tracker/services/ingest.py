@@ -213,7 +213,7 @@ def run_import(organization, kind: str, path, loader_factory: Callable[[ImportCo
             finish(context)
         result.errors.extend(context.extra_errors)
         if options.strict and result.errors:
-            raise Rejected(f"{len(result.errors)} bad rows; --strict rejects the whole file")
+            raise Rejected(f"{len(result.errors)} bad rows; strict mode rejects the whole file")
         result.report = context.report
         if options.dry_run:
             db.session.rollback()
