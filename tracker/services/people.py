@@ -547,7 +547,8 @@ def add_identifier(person: Person, scheme: str, value: str, member=None) -> Pers
             db.session.execute(update(Committee).where(
                 Committee.organization_id == person.organization_id, Committee.committee_id == value,
                 Committee.person_id.is_(None)).values(person_id=person.id).execution_options(synchronize_session=False))
-        contributions.link_committees_to_people(person.organization_id)
+        else:  # the committees whose candidate this is
+            contributions.link_committees_to_people(person.organization_id)
     audit.record(person.organization_id, "person.add_identifier", person, member=member,
                  after={"scheme": scheme, "value": value})
     db.session.expire(person, ["identifiers"])
