@@ -58,7 +58,7 @@ def test_committee_imports_a_roll_call_through_to_a_linked_persons_scorecard(liv
     assert "Harbor City Council" in page.content()
     page.get_by_role("button", name="Yes, link Councilmember Fischer-Ruiz to Naomi Fischer").click()
     page.wait_for_load_state()
-    assert "Councilmember Fischer-Ruiz is now Naomi Fischer: 1 positions attached." in page.content()
+    assert "Councilmember Fischer-Ruiz is now Naomi Fischer: 1 vote attached." in page.content()
     assert page.get_by_role("button", name="Undo this link").is_visible()
     assert page.get_by_role("heading", name="No voters waiting").is_visible()
 

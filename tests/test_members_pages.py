@@ -68,3 +68,10 @@ def test_a_plain_member_has_no_alignments_section(client, org, login):
     login("member")
     page = client.get("/me").data.decode()
     assert "What needs you" in page and "Alignments to review" not in page
+
+
+@pytest.mark.parametrize("url", ["/admin/review", "/admin/people"])
+def test_the_committees_pages_sit_under_imports_in_the_navigation(client, login, url):
+    login("admin")
+    nav = re.search(r'<nav aria-label="Main">(.*?)</nav>', client.get(url).data.decode(), re.S).group(1)
+    assert re.search(r'aria-current="page">Imports</a>', nav) and not re.search(r'aria-current="page">Admin</a>', nav)

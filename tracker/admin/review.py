@@ -84,7 +84,7 @@ def review_link(review_id: int):
             attached = people.resolve_review(review, person, member=current_user)
             db.session.commit()
             scores.recompute(current_user.organization)  # the attached positions may count
-            flash(f"{review.voter_name} is now {person.name}: {attached} positions attached.", "info")
+            flash(f"{review.voter_name} is now {person.name}: {attached} vote{'s' if attached != 1 else ''} attached.", "info")
     elif review.status == "open":
         flash("Choose a person from the list.", "error")
     return redirect(url_for("admin.review", q=request.args.get("q") or None))
