@@ -3,12 +3,12 @@ from tracker.services.demo import DEMO_PASSWORD
 
 
 def sign_in(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
-    """Sign in through the form, with the keyboard's Enter, and wait for the home page."""
+    """Sign in through the form, with the keyboard's Enter, and wait for the member's own page (what needs them)."""
     page.goto(base_url + "/login")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_label("Password").press("Enter")
-    page.wait_for_url(base_url + "/")
+    page.wait_for_url(base_url + "/me")
 
 
 PLOTLY_CSS_HEADER = """/* The style rules plotly.js would inject in a <style> element, which the Content-Security-Policy

@@ -22,7 +22,7 @@ def test_upload_preview_import_then_resolve_a_voter(live_server, browser, realda
     page.get_by_role("button", name=re.compile("Upload|Preview")).click()
     page.wait_for_load_state()
     assert "Nothing has been written yet" in page.content()
-    assert page.locator("strong", has_text="house-xml").count() == 1
+    assert page.locator("strong", has_text="U.S. House Clerk roll-call XML").count() == 1
     preview = page.get_by_role("table", name="What importing this file would do")
     voters_to_review = int(preview.get_by_role("row", name=re.compile("Voters to review")).locator("td").inner_text())
     assert voters_to_review > 400  # the demo roster holds a city council, not the House

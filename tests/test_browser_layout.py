@@ -16,7 +16,7 @@ def test_keyboard_sign_in_and_narrow_screen(live_server, browser):
     page.get_by_label("E-mail").fill("admin@demo.example")
     page.get_by_label("Password").fill("demo-password-1")
     page.get_by_label("Password").press("Enter")
-    page.wait_for_url(live_server + "/")
+    page.wait_for_url(live_server + "/me")
     assert "Signed in as Demo Admin." in page.content()
     page.get_by_role("link", name="Admin", exact=True).click()  # not "Demo Admin (admin)"
     page.wait_for_url("**/admin/members")

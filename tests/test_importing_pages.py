@@ -48,7 +48,8 @@ def test_upload_preview_then_background_import_and_report(app, client, login, re
     preview = client.get(preview_url(response))
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200
-    assert "Detected format: <strong>house-xml</strong>" in html
+    assert "Detected format: <strong>U.S. House Clerk roll-call XML</strong>" in html
+    assert "None of the votes in this file are by anyone on file yet." in html
     assert '<th scope="row">New records</th><td class="num">430</td>' in html
     assert "Nothing has been written yet" in html
     assert db.session.execute(db.select(db.func.count()).select_from(VotePosition)).scalar() == 0
@@ -78,7 +79,7 @@ def test_running_import_page_shows_progress_bar_and_noscript_refresh(app, client
 def test_bad_rows_listed_with_lines_and_downloadable(app, client, login):
     login("admin")
     html = client.get(preview_url(upload(client, BAD_CSV.encode(), "council.csv"))).get_data(as_text=True)
-    assert "Detected format: <strong>csv</strong>" in html and "date is not YYYY-MM-DD" in html
+    assert "Detected format: <strong>Generic roll-call CSV</strong>" in html and "date is not YYYY-MM-DD" in html
     run_id = int(start(client, html).headers["Location"].split("/")[-1])
     run = wait_for(run_id)
     assert (run.status, run.imported_count, run.error_count) == ("succeeded", 2, 1)
@@ -126,9 +127,12 @@ def test_someone_elses_upload_token_is_refused(app, client, login):
 
 
 @pytest.mark.parametrize("url", ["/imports/", "/imports/upload", "/admin/review"])
-def test_pages_are_for_admins_only(app, client, login, url):
-    login("committee")
+def test_pages_are_for_the_committee_and_admins(app, client, login, url):
+    login("member")
     assert client.get(url).status_code == 403
+    client.post("/logout")
+    login("committee")
+    assert client.get(url).status_code == 200
 
 
 def test_upload_needs_csrf_and_respects_size_limit(make_app, realdata):
@@ -184,7 +188,11 @@ def test_review_queue_links_and_creates_people_in_the_browser(app, client, login
     assert "11 voters waiting" in page and "Sam Liccardo" in page and "Magdalena Carrasco" in page
     review = db.session.execute(db.select(VoterReview).filter_by(voter_name="Sam Liccardo")).scalar_one()
     assert f'<option value="{liccardo.id}">Sam Liccardo</option>' in page
+    assert '<option value="" selected>Choose a person…</option>' in page  # nobody pre-selected
     response = client.post(f"/admin/review/{review.id}/link", data={"person_id": liccardo.id})
+    assert response.status_code == 200 and "Link voter Sam Liccardo to Sam Liccardo?" in response.get_data(as_text=True)
+    assert db.session.get(VoterReview, review.id).status == "open"  # asked, not linked
+    response = client.post(f"/admin/review/{review.id}/link", data={"person_id": liccardo.id, "confirmed": "1"})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.execute(db.select(db.func.count()).select_from(VotePosition).filter_by(person_id=liccardo.id)).scalar() == 2
@@ -211,6 +219,22 @@ def test_review_link_rejects_a_person_of_another_organization(app, client, login
     stranger = make_person(make_org(), "Sam Liccardo")
     db.session.commit()
     review = db.session.execute(db.select(VoterReview).filter_by(voter_name="Sam Liccardo")).scalar_one()
-    client.post(f"/admin/review/{review.id}/link", data={"person_id": stranger.id})
+    client.post(f"/admin/review/{review.id}/link", data={"person_id": stranger.id, "confirmed": "1"})
     db.session.expire_all()
     assert db.session.get(VoterReview, review.id).status == "open"
+
+
+def test_preview_says_in_words_which_officials_the_rows_reach(app, client, login, org, realdata):
+    from tests.factories import make_person
+    make_person(org, name="Phil Janowicz", ids={"fec_committee": "C00638478"})
+    make_person(org, name="Nobody Filed")
+    db.session.commit()
+    login("committee")
+    response = upload(client, (realdata / "fec-bulk" / "itcont.txt").read_bytes(), "itcont.txt", kind="contributions")
+    html = client.get(preview_url(response)).get_data(as_text=True)
+    assert "Detected format: <strong>FEC bulk: contributions from individuals (itcont)</strong>" in html
+    # itcont.txt has five lines filed by Friends of Phil Janowicz (C00638478).
+    assert "5 of the contributions in this file went to 1 person on file: Phil Janowicz (5)." in " ".join(html.split())
+    assert '<th scope="col">Donor</th>' in html and "$35,000.00" in html  # amounts in dollars
+    for internal in ("recipient_committee_id", "amount_cents", "source_key", "--", "only_tracked"):
+        assert internal not in html.split("<main", 1)[1], internal

@@ -48,7 +48,7 @@ def test_strict_rejects_a_file_with_a_bad_row(app, org, realdata, tmp_path):
     assert (lenient.status, lenient.imported, len(lenient.errors)) == ("succeeded", 2 + 21, 1)
     strict = run_import(org, "votes", path, CountingLoader, ImportOptions(strict=True))
     assert (strict.status, strict.imported) == ("rejected", 0)
-    assert "--strict rejects the whole file" in strict.message
+    assert "strict mode rejects the whole file" in strict.message
 
 
 def test_truncated_xml_is_rejected_with_its_line(app, org, realdata, tmp_path):

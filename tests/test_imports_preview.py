@@ -37,7 +37,7 @@ def test_preview_of_a_large_file_reads_only_its_head(app, client, login, monkeyp
     assert f'<td class="num">{head_rows}</td>' in html  # new records: each row of the head
     assert re.search(r"Bad rows \(skipped\)</th><td class=\"num\">0</td>", html)
     assert "the preview read only its first" in html and "The import reads the whole file" in html
-    assert "Detected format: <strong>csv</strong>" in html
+    assert "Detected format: <strong>Generic roll-call CSV</strong>" in html
 
     # The import itself still reads the whole file (and finds the bad rows past the head).
     monkeypatch.setattr(ingest, "run_import", real_run_import)
@@ -71,7 +71,7 @@ def test_a_large_xml_file_cannot_be_previewed_in_part_but_can_be_imported(app, c
     login("admin")
     html = client.get(preview_url(upload(client, (realdata / HOUSE_XML).read_bytes(), "roll240_2025.xml"))) \
         .get_data(as_text=True)
-    assert "Detected format: <strong>house-xml</strong>" in html
+    assert "Detected format: <strong>U.S. House Clerk roll-call XML</strong>" in html
     assert "the preview read only its first" in html and "Reading that part alone gave:" in html
     run = wait_for(int(start(client, html).headers["Location"].rstrip("/").split("/")[-1]))
     assert (run.status, run.imported_count) == ("succeeded", 430)

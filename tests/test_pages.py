@@ -3,7 +3,7 @@ import pytest
 
 from tests.factories import make_program
 
-AREAS = ["Program", "Candidates", "Scorecards", "Imports", "Admin"]
+AREAS = ["Program", "Candidates", "Scorecards"]  # what anonymous visitors may use (test_members_pages: by role)
 
 
 @pytest.mark.parametrize("url", ["/", "/program/", "/candidates/", "/scorecards/", "/login"])
@@ -14,6 +14,7 @@ def test_public_pages_have_landmarks_and_navigation(client, org, url):
     assert 'class="skip-link" href="#content"' in html
     for area in AREAS:
         assert f">{area}</a>" in html
+    assert ">Imports</a>" not in html and ">Admin</a>" not in html
     assert "<script" not in html  # readable without JavaScript
 
 

@@ -31,9 +31,10 @@ def login():
         else:
             _sign_in(member, remember=form.remember.data)
             target = request.args.get("next", "")
-            # Only same-site paths: never send a member to another host after sign-in.
+            # Only same-site paths: never send a member to another host after sign-in. Without
+            # one, a member lands on their own page: what needs them.
             if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
-                target = url_for("main.home")
+                target = url_for("main.me")
             flash(f"Signed in as {member.name}.", "info")
             return redirect(target)
     return render_template("accounts/login.html", form=form)

@@ -30,3 +30,25 @@ class DonorListForm(FlaskForm):
     upload = FileField("Or replace the list with a text file (UTF-8, one name per line)")
     confirm_removal = BooleanField("Yes, remove the names this change takes off the list")
     submit = SubmitField("Save list")
+
+
+class PersonForm(FlaskForm):
+    """A person's own facts, and the office and district of their latest term."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    sort_name = StringField("Sorted as (family name first; blank: from the name)", validators=[Length(max=200)])
+    party = StringField("Party", validators=[Length(max=100)])
+    tracked = BooleanField("Follow this person (money imports that keep only followed people keep theirs)")
+    office = StringField("Office (latest term)", validators=[Length(max=200)])
+    district = StringField("District (latest term)", validators=[Length(max=100)])
+    submit = SubmitField("Save")
+
+
+class IdentifierForm(FlaskForm):
+    scheme = SelectField("Kind of id")
+    value = StringField("Id as filed", validators=[DataRequired(), Length(max=120)])
+    submit = SubmitField("Attach")
+
+
+class RemoveIdentifierForm(FlaskForm):
+    identifier_id = StringField(validators=[DataRequired()])

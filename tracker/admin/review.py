@@ -1,9 +1,9 @@
-"""The review queue: voters no person matched (or several did). An admin links each to an existing
+"""The review queue: voters no person matched (or several did). The committee (or an admin) links each to an existing
 person or creates a new one; the voter's waiting positions then attach to that person."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
+from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length
 
 from tracker.admin.views import bp
@@ -17,6 +17,11 @@ SEARCH_LIMIT = 20
 
 class LinkForm(FlaskForm):
     person_id = IntegerField("Person", validators=[DataRequired()])
+    confirmed = HiddenField()  # "1" once the member saw "link voter X to person Y?" and said yes
+
+
+class UndoForm(FlaskForm):
+    pass
 
 
 class CreateForm(FlaskForm):
@@ -31,7 +36,7 @@ def _own_review(review_id: int) -> VoterReview:
 
 
 @bp.route("/review")
-@role_required("admin")
+@role_required("committee")
 def review():
     org_id = current_user.organization_id
     query = request.args.get("q", "").strip()
@@ -53,12 +58,15 @@ def review():
     if query:
         found = db.session.execute(db.select(Person).where(Person.organization_id == org_id, Person.name.ilike(f"%{query}%"))
                                    .order_by(Person.sort_name).limit(SEARCH_LIMIT)).scalars().all()
+    last = people.last_decision(org_id)
+    last_person = db.session.get(Person, last.resolved_person_id) if last and last.resolved_person_id else None
     return render_template("admin/review.html", page=page, body_names=body_names, waiting=waiting,
-                           candidates=candidates, found=found, query=query, link_form=LinkForm(), create_form=CreateForm())
+                           candidates=candidates, found=found, query=query, link_form=LinkForm(), create_form=CreateForm(),
+                           last=last if last_person else None, last_person=last_person, undo_form=UndoForm())
 
 
 @bp.route("/review/<int:review_id>/link", methods=["POST"])
-@role_required("admin")
+@role_required("committee")
 def review_link(review_id: int):
     review = _own_review(review_id)
     form = LinkForm()
@@ -66,18 +74,24 @@ def review_link(review_id: int):
         person = db.session.get(Person, form.person_id.data)
         if person is None or person.organization_id != current_user.organization_id:
             flash("Choose a person from the list.", "error")
+        elif form.confirmed.data != "1":
+            # One click never links: the member sees both sides and says yes (a name search offers
+            # the same people in every row, so a wrong row is easy to pick).
+            return render_template("admin/review_confirm.html", review=review, person=person, form=form,
+                                   body_name=db.session.get(Body, review.body_id).name if review.body_id else "",
+                                   waiting=_waiting_count(review), query=request.args.get("q") or "")
         else:
             attached = people.resolve_review(review, person, member=current_user)
             db.session.commit()
             scores.recompute(current_user.organization)  # the attached positions may count
-            flash(f"{review.voter_name} is now {person.name}: {attached} positions attached.", "info")
+            flash(f"{review.voter_name} is now {person.name}: {attached} vote{'s' if attached != 1 else ''} attached.", "info")
     elif review.status == "open":
         flash("Choose a person from the list.", "error")
     return redirect(url_for("admin.review", q=request.args.get("q") or None))
 
 
 @bp.route("/review/<int:review_id>/create", methods=["POST"])
-@role_required("admin")
+@role_required("committee")
 def review_create(review_id: int):
     review = _own_review(review_id)
     form = CreateForm()
@@ -89,3 +103,28 @@ def review_create(review_id: int):
     elif review.status == "open":
         flash("Give the new person a name.", "error")
     return redirect(url_for("admin.review"))
+
+
+@bp.route("/review/<int:review_id>/undo", methods=["POST"])
+@role_required("committee")
+def review_undo(review_id: int):
+    """Revert the last link decision: the voter waits again, their votes leave the person; scores recomputed."""
+    review = owned_or_404(VoterReview, review_id)
+    form = UndoForm()
+    last = people.last_decision(current_user.organization_id)
+    if form.validate_on_submit() and last is not None and last.id == review.id:
+        person = db.session.get(Person, review.resolved_person_id)
+        detached = people.undo_resolution(review, member=current_user)
+        db.session.commit()
+        scores.recompute(current_user.organization)
+        flash(f"Undone: {review.voter_name} is no longer linked to {person.name if person else 'that person'}; "
+              f"{detached} votes wait again.", "info")
+    else:
+        flash("Only the last link decision can be undone.", "error")
+    return redirect(url_for("admin.review"))
+
+
+def _waiting_count(review: VoterReview) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(VotePosition).join(Voter, VotePosition.voter_id == Voter.id)
+                             .where(Voter.organization_id == review.organization_id, Voter.voter_key == review.voter_key,
+                                    VotePosition.person_id.is_(None))) or 0

@@ -63,3 +63,4 @@ def audit_log():
 
 from tracker.admin import review  # noqa: E402,F401  (the review queue's routes, on this blueprint)
 from tracker.admin import donor_lists  # noqa: E402,F401  (the donor-list pages, on this blueprint)
+from tracker.admin import people  # noqa: E402,F401  (the people pages, on this blueprint)

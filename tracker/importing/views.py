@@ -1,8 +1,10 @@
-"""Imports of public records (admin): list, upload -> preview -> background run -> report."""
+"""Imports of public records (committee and admin): list, upload -> preview -> background run -> report."""
 import csv
 import io
 import uuid
 from pathlib import Path
+
+import pandas as pd
 
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, session,
                    url_for)
@@ -21,6 +23,67 @@ bp = Blueprint("importing", __name__, url_prefix="/imports")
 PREVIEW_ROWS = 20
 KIND_LABELS = {"votes": "Roll-call votes", "people": "People roster (ids, names, terms)",
                "contributions": "Contributions", "committees": "Committees"}
+
+
+# The preview's first rows, in words: per table, the columns a person checks and their headings
+# (the others are the importer's bookkeeping). A table not listed shows its columns humanized.
+PREVIEW_COLUMNS = {
+    "contributions": [("received_on", "Date"), ("donor_name", "Donor"), ("employer", "Employer"),
+                      ("occupation", "Occupation"), ("amount_cents", "Amount"),
+                      ("recipient_committee_id", "To the committee"), ("receipt_kind", "Kind")],
+    "roll_calls": [("voted_on", "Date"), ("body", "Body"), ("motion", "Motion"), ("title", "Title"),
+                   ("result", "Result"), ("yes_count", "Yes"), ("no_count", "No")],
+    "positions": [("voter_name", "Voter"), ("party", "Party"), ("district", "District"),
+                  ("raw_label", "Vote as filed"), ("position", "Counted as")],
+    "people": [("name", "Name"), ("party", "Party")],
+    "identifiers": [("scheme", "Kind of id"), ("value", "Id")],
+    "terms": [("body", "Body"), ("office", "Office"), ("district", "District"), ("party", "Party"),
+              ("start_on", "From"), ("end_on", "To")],
+    "committees": [("committee_id", "Committee id"), ("name", "Name"), ("party", "Party")],
+    "candidates": [("candidate_id", "Candidate id"), ("name", "Name"), ("party", "Party")],
+}
+TABLE_TITLES = {"contributions": "contributions", "roll_calls": "roll calls", "positions": "votes",
+                "people": "people", "identifiers": "ids", "terms": "terms of office", "committees": "committees",
+                "candidates": "candidates", "links": "candidate-committee links", "filing_links": "filings"}
+
+
+def preview_table(name: str, frame):
+    """(heading, headings, rows) of a parsed table as a person reads it: chosen columns with
+    headings in words, amounts in dollars."""
+    columns = [(c, label) for c, label in PREVIEW_COLUMNS.get(name, []) if c in frame.columns]
+    if not columns:
+        columns = [(c, c.replace("_", " ").capitalize()) for c in frame.columns if c not in ("line", "source_line")]
+    rows = []
+    for record in frame[[c for c, _ in columns]].itertuples(index=False):
+        cells = []
+        for (column, _), value in zip(columns, record):
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                value = ""
+            elif column == "amount_cents":
+                value = f"{'-' if value < 0 else ''}${abs(int(value)) / 100:,.2f}"
+            cells.append(value)
+        rows.append(cells)
+    return TABLE_TITLES.get(name, name.replace("_", " ")), [label for _, label in columns], rows
+
+
+COLUMN_WORDS = {column: label for columns in PREVIEW_COLUMNS.values() for column, label in columns}
+
+
+def column_words(column: str | None) -> str:
+    """A parsed column's name as a person reads it ("recipient_committee_id" -> "To the committee")."""
+    return COLUMN_WORDS.get(column or "", (column or "").replace("_", " "))
+
+
+def format_label(name: str | None, kind: str) -> str:
+    """A format's name as a person reads it (its label, without a list of internal column names)."""
+    for kind in [kind, *jobs.LOADERS]:
+        for parser in parsers_of(kind):
+            if parser.name == name:
+                label = parser.label
+                if "(" in label and ("_" in label or "README" in label):
+                    label = label.split(" (")[0]
+                return label
+    return name or ""
 
 
 def upload_dir() -> Path:
@@ -55,7 +118,7 @@ def _format_choices():
 
 
 @bp.route("/")
-@role_required("admin")
+@role_required("committee")
 def index():
     ingest.fail_abandoned_runs(current_user.organization_id)
     page = db.paginate(
@@ -67,7 +130,7 @@ def index():
 
 
 @bp.route("/upload", methods=["GET", "POST"])
-@role_required("admin")
+@role_required("committee")
 def upload():
     form = UploadForm()
     form.kind.choices = [(k, KIND_LABELS.get(k, k)) for k in jobs.LOADERS]
@@ -87,7 +150,7 @@ def upload():
 
 
 @bp.route("/preview")
-@role_required("admin")
+@role_required("committee")
 def preview():
     """Dry run of the saved upload: detected format, counts, errors, the first rows; nothing written."""
     from flask import request
@@ -101,14 +164,16 @@ def preview():
     shown = ingest.preview(current_user.organization, kind, path, jobs.LOADERS[kind],
                            ingest.ImportOptions(fmt=fmt, strict=bool(strict), params=params, actor=current_user),
                            limit=current_app.config["IMPORT_PREVIEW_BYTES"], rows=PREVIEW_ROWS)
-    result, tables = shown.result, shown.tables
+    result = shown.result
+    tables = [preview_table(name, frame) for name, frame in shown.tables.items()]
     start = StartForm(token=token, kind=kind, fmt=result.format or fmt, body=body, strict=strict)
     return render_template("importing/preview.html", result=result, tables=tables, start=start, shown=shown,
-                           cancel=CancelForm(token=token), file_name=token.split(".", 1)[1], kind=kind)
+                           cancel=CancelForm(token=token), file_name=token.split(".", 1)[1], kind=kind,
+                           format_label=format_label(result.format, kind), column_words=column_words)
 
 
 @bp.route("/start", methods=["POST"])
-@role_required("admin")
+@role_required("committee")
 def start():
     form = StartForm()
     if not form.validate_on_submit() or form.kind.data not in jobs.LOADERS:
@@ -124,7 +189,7 @@ def start():
 
 
 @bp.route("/cancel", methods=["POST"])
-@role_required("admin")
+@role_required("committee")
 def cancel():
     form = CancelForm()
     if form.validate_on_submit():
@@ -135,7 +200,7 @@ def cancel():
 
 
 @bp.route("/<int:run_id>")
-@role_required("admin")
+@role_required("committee")
 def run(run_id: int):
     run = _own_run(run_id)
     if ingest.fail_abandoned_runs(run.organization_id, run.id):
@@ -148,7 +213,7 @@ def run(run_id: int):
 
 
 @bp.route("/<int:run_id>/progress.json")
-@role_required("admin")
+@role_required("committee")
 def progress(run_id: int):
     run = _own_run(run_id)
     if ingest.fail_abandoned_runs(run.organization_id, run.id):
@@ -159,7 +224,7 @@ def progress(run_id: int):
 
 
 @bp.route("/<int:run_id>/errors.csv")
-@role_required("admin")
+@role_required("committee")
 def errors_csv(run_id: int):
     run = _own_run(run_id)
     out = io.StringIO()

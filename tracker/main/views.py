@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
+from tracker.services import alignments as alignment_service
 from tracker.services import ballots as ballot_service
 from tracker.services import health, overview
 from tracker.web import current_organization, role_required
@@ -19,8 +20,12 @@ def home():
 @bp.route("/me")
 @role_required("member")
 def me():
-    """What needs the signed-in member: ballots to vote in, proposals short of co-sponsors, their discussions."""
-    return render_template("main/me.html", needs=ballot_service.needs(current_user))
+    """What needs the signed-in member: ballots to vote in, proposals short of co-sponsors, their
+    discussions; for the committee also the alignments waiting for its decision."""
+    needs = ballot_service.needs(current_user)
+    if current_user.has_role("committee"):
+        needs["alignments"] = alignment_service.awaiting_decision(current_user.organization)
+    return render_template("main/me.html", needs=needs)
 
 
 @bp.route("/healthz")

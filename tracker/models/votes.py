@@ -109,7 +109,7 @@ class VotePosition(OrgScoped, db.Model):
 
 
 class VoterReview(OrgScoped, db.Model):
-    """A voter no person matched (or several did): an admin links or creates the person."""
+    """A voter no person matched (or several did): the committee links or creates the person."""
 
     __table_args__ = (
         UniqueConstraint("organization_id", "body_id", "voter_key"),

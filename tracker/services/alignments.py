@@ -43,6 +43,15 @@ def rescore(org) -> dict:
     return scores.recompute(org)
 
 
+def awaiting_decision(org, limit: int = 20) -> list[tuple[Alignment, RollCall, Plank]]:
+    """Proposed alignments the committee has not decided yet, oldest first (one query)."""
+    return db.session.execute(
+        db.select(Alignment, RollCall, Plank).join(RollCall, RollCall.id == Alignment.roll_call_id)
+        .join(Plank, Plank.id == Alignment.plank_id)
+        .where(Alignment.organization_id == org.id, Alignment.status == "proposed")
+        .order_by(Alignment.created_at, Alignment.id).limit(limit)).all()
+
+
 def propose(org, roll_call: RollCall, plank: Plank, pro_position: str, weight: int, rationale: str,
             member) -> Alignment:
     """A member proposes that `roll_call` is scored on `plank`; it counts only once approved."""

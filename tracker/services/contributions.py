@@ -120,6 +120,8 @@ class ContributionLoader:
         self.tracked_committees, self.tracked_candidates = (tracked_ids(self.org_id) if self.only_tracked else (set(), set()))
         self.replaced = 0
         self.skipped_untracked = 0
+        self.person_of_committee, self.person_of_candidate = people_by_money_id(self.org_id)
+        self.reached: dict[int, int] = {}  # person id -> rows of this file that go to them
         self.reports: set[tuple[str, str]] = set()  # (source, report_id) of the lines read
         # Hashes of the keys already stored: only rows whose hash is known are looked up in the
         # database, so a first import of a large file costs no lookup queries (8 bytes a row).
@@ -148,6 +150,7 @@ class ContributionLoader:
             frame = frame[keep]
             if frame.empty:
                 return 0, 0
+        self._count_reached(frame)
         reported = frame["report_id"].notna().to_numpy()
         if reported.any():
             self.reports.update(frame.loc[reported, ["source", "report_id"]].drop_duplicates().itertuples(index=False, name=None))
@@ -185,10 +188,23 @@ class ContributionLoader:
                 self.replaced += len(changed)
         return imported, duplicates
 
+    def _count_reached(self, frame: pd.DataFrame) -> None:
+        """Rows whose recipient committee (or, for independent expenditures, candidate) is a person's."""
+        if self.person_of_committee.empty and self.person_of_candidate.empty:
+            return
+        person = frame["recipient_committee_id"].astype(object).map(self.person_of_committee)
+        if not self.person_of_candidate.empty and "candidate_id" in frame:
+            person = person.fillna(frame["candidate_id"].astype(object).map(self.person_of_candidate))
+        for person_id, rows in person.dropna().astype("int64").value_counts().items():
+            self.reached[int(person_id)] = self.reached.get(int(person_id), 0) + int(rows)
+
     def finish(self, context: ImportContext) -> None:
         """Classify what this import wrote and re-evaluate pledges; note the counts in the report."""
+        from tracker.services.votes import reached_summary
+
         self._flush()
         self._release_connection()
+        context.report["reached"] = reached_summary(self.reached)
         if self.replaced:
             context.report["replaced_by_amendment"] = self.replaced
         dropped = supersede_dropped_lines(self.org_id, self.reports)
@@ -481,6 +497,19 @@ def _receipt_kinds(frame: pd.DataFrame) -> pd.Series:
 
 def _truthy(value) -> bool:
     return str(value).lower() in ("1", "true", "yes", "on")
+
+
+def people_by_money_id(org_id: int) -> tuple[pd.Series, pd.Series]:
+    """(person id by committee or filer id, person id by FEC candidate id) for everyone on file:
+    the ids people carry, and the committees linked to them."""
+    identifiers = db.session.execute(select(PersonIdentifier.scheme, PersonIdentifier.value, PersonIdentifier.person_id).where(
+        PersonIdentifier.organization_id == org_id,
+        PersonIdentifier.scheme.in_(("fec_committee", "state_filer", "fec_candidate")))).all()
+    by_committee = dict(db.session.execute(select(Committee.committee_id, Committee.person_id).where(
+        Committee.organization_id == org_id, Committee.person_id.is_not(None))).all())
+    by_committee.update({v: p for s, v, p in identifiers if s != "fec_candidate"})
+    by_candidate = {v: p for s, v, p in identifiers if s == "fec_candidate"}
+    return pd.Series(by_committee, dtype=object), pd.Series(by_candidate, dtype=object)
 
 
 def tracked_ids(org_id: int) -> tuple[set[str], set[str]]:

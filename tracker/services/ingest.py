@@ -228,7 +228,7 @@ def _parse_and_write(organization, path: Path, loader_factory, options: ImportOp
             finish(context)
         result.errors.extend(context.extra_errors)
         if options.strict and result.errors:
-            raise Rejected(f"{len(result.errors)} bad rows; --strict rejects the whole file")
+            raise Rejected(f"{len(result.errors)} bad rows; strict mode rejects the whole file")
         result.report = context.report
         if options.dry_run:
             db.session.rollback()

@@ -213,19 +213,63 @@ def resolve_review(review: VoterReview, person: Person, member=None, how: str = 
     """Close a review: the voter is ``person``; their positions attach; the voter's external id
     (if any, and free) is added to the person; an AuditEvent is written. Returns positions attached."""
     scheme, value = split_key(review.voter_key)
+    identifier_added = False
     if scheme != "name" and value:
         taken = db.session.execute(db.select(PersonIdentifier).filter_by(
             organization_id=review.organization_id, scheme=scheme, value=value)).scalar_one_or_none()
         if taken is None:
             db.session.add(PersonIdentifier(organization_id=review.organization_id, person_id=person.id,
                                             scheme=scheme, value=value))
+            identifier_added = True
     attached = attach_positions(review.organization_id, review.body_id, review.voter_key, person.id)
     actor_id, _ = audit.actor_of(member)
     review.status, review.resolved_person_id = "resolved", person.id
     review.resolved_by_id, review.resolved_at = actor_id, utcnow()
     audit.record(review.organization_id, f"voter_review.{how}", review, member=member,
-                 after={"voter_key": review.voter_key, "person_id": person.id, "positions_attached": attached})
+                 after={"voter_key": review.voter_key, "person_id": person.id, "positions_attached": attached,
+                        "identifier_added": identifier_added})
     return attached
+
+
+def last_decision(organization_id: int) -> VoterReview | None:
+    """The review a member resolved most recently (the one an undo reverts), if any."""
+    return db.session.execute(db.select(VoterReview).where(
+        VoterReview.organization_id == organization_id, VoterReview.status == "resolved",
+        VoterReview.resolved_by_id.is_not(None))
+        .order_by(VoterReview.resolved_at.desc(), VoterReview.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def undo_resolution(review: VoterReview, member=None) -> int:
+    """Reopen a resolved review: the voter's positions (on that body) leave the person and wait
+    again, the voter's id leaves the person if the link had added it, and an AuditEvent is
+    written. A person created for the voter stays (with no votes of theirs). Returns positions detached."""
+    from tracker.models import AuditEvent, RollCall
+
+    person_id = review.resolved_person_id
+    voter_id = db.select(Voter.id).where(Voter.organization_id == review.organization_id,
+                                         Voter.voter_key == review.voter_key).scalar_subquery()
+    statement = update(VotePosition).where(VotePosition.voter_id == voter_id, VotePosition.person_id == person_id)
+    if review.body_id is not None:
+        statement = statement.where(VotePosition.roll_call_id.in_(
+            db.select(RollCall.id).where(RollCall.body_id == review.body_id)))
+    detached = db.session.execute(statement.values(person_id=None)
+                                  .execution_options(synchronize_session=False)).rowcount or 0
+    decision = db.session.execute(db.select(AuditEvent).where(
+        AuditEvent.organization_id == review.organization_id, AuditEvent.entity_type == "VoterReview",
+        AuditEvent.entity_id == str(review.id), AuditEvent.action.like("voter_review.%"),
+        AuditEvent.action != "voter_review.undone")
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(1)).scalar_one_or_none()
+    scheme, value = split_key(review.voter_key)
+    if decision is not None and (decision.after or {}).get("identifier_added") and scheme != "name":
+        db.session.execute(PersonIdentifier.__table__.delete().where(
+            PersonIdentifier.organization_id == review.organization_id, PersonIdentifier.person_id == person_id,
+            PersonIdentifier.scheme == scheme, PersonIdentifier.value == value))
+    before = {"voter_key": review.voter_key, "person_id": person_id, "status": review.status}
+    review.status, review.resolved_person_id, review.resolved_by_id, review.resolved_at = "open", None, None, None
+    audit.record(review.organization_id, "voter_review.undone", review, member=member, before=before,
+                 after={"status": "open", "positions_detached": detached})
+    db.session.flush()
+    return detached
 
 
 def create_person_for_review(review: VoterReview, name: str | None = None, member=None) -> Person:
@@ -422,3 +466,113 @@ def _text(value) -> str | None:
 def roster_loader(context) -> RosterLoader:
     """Loader factory for ``run_import(..., kind="people")``."""
     return RosterLoader(context)
+
+
+# ----------------------------------------------------------------------------- editing a person
+
+class PersonError(ValueError):
+    """An edit the rules refuse (an id another person has, a malformed id...)."""
+
+
+# The ids a committee member attaches by hand, with the shape each must have: what the filings
+# name (FEC: committee C + 8 digits, candidate H/S/P + 8; CAL-ACCESS / NetFile: a filer number).
+ID_LABELS = {"fec_committee": "FEC committee id (C00123456)", "state_filer": "CAL-ACCESS or NetFile filer id",
+             "fec_candidate": "FEC candidate id (H0CA12345)", "bioguide": "Bioguide id", "legistar": "Legistar person id",
+             "ocd_person": "Open Civic Data person id", "openstates": "Open States id", "icpsr": "ICPSR id",
+             "lis": "Senate LIS id", "govtrack": "GovTrack id", "opensecrets": "OpenSecrets id",
+             "thomas": "THOMAS id", "wikidata": "Wikidata id", "popolo": "Popolo id", "local": "Local id"}
+ID_PATTERNS = {"fec_committee": r"C\d{8}", "fec_candidate": r"[HSP][0-9A-Z]{8}", "state_filer": r"[0-9A-Za-z-]{3,20}"}
+MONEY_SCHEMES = ("fec_committee", "state_filer", "fec_candidate")
+
+
+def _snapshot_person(person: Person, term: Term | None) -> dict:
+    return {"name": person.name, "sort_name": person.sort_name, "party": person.party, "tracked": person.tracked,
+            "office": term.office if term else None, "district": term.district if term else None}
+
+
+def latest_term(person: Person) -> Term | None:
+    return max(person.terms, key=lambda t: t.start_on) if person.terms else None
+
+
+def update_person(person: Person, *, name: str, sort_name: str | None, party: str | None, tracked: bool,
+                  office: str | None = None, district: str | None = None, member=None) -> Person:
+    """Change a person's name, sort name, party, whether the organization follows them, and the
+    office and district of their latest term (if they have one); audited with before and after."""
+    name = (name or "").strip()
+    if not name:
+        raise PersonError("A person needs a name.")
+    term = latest_term(person)
+    before = _snapshot_person(person, term)
+    words = name.split()
+    person.name = name
+    person.sort_name = (sort_name or "").strip() or (words[-1] + ", " + " ".join(words[:-1])).strip(", ")
+    person.party = (party or "").strip() or None
+    person.tracked = bool(tracked)
+    if term is not None:
+        term.office = (office or "").strip() or term.office
+        term.district = (district or "").strip() or None
+    after = _snapshot_person(person, term)
+    if after != before:
+        audit.record(person.organization_id, "person.edit", person, member=member, before=before, after=after)
+    db.session.flush()
+    return person
+
+
+def add_identifier(person: Person, scheme: str, value: str, member=None) -> PersonIdentifier:
+    """Attach an external id; a committee or filer id makes the money filed under it the person's
+    (committees of that id are linked to them, their pledges judged again). Audited."""
+    import re
+
+    from tracker.models import Committee
+    from tracker.services import contributions, flags
+
+    if scheme not in ID_LABELS:
+        raise PersonError("Choose the kind of id.")
+    value = (value or "").strip()
+    if scheme in ("fec_committee", "fec_candidate"):
+        value = value.upper()
+    pattern = ID_PATTERNS.get(scheme, r"\S{1,120}")
+    if not re.fullmatch(pattern, value):
+        raise PersonError(f"“{value}” is not a {ID_LABELS[scheme].split(' (')[0]}.")
+    taken = db.session.execute(db.select(PersonIdentifier).filter_by(
+        organization_id=person.organization_id, scheme=scheme, value=value)).scalar_one_or_none()
+    if taken is not None:
+        owner = "this person" if taken.person_id == person.id else db.session.get(Person, taken.person_id).name
+        raise PersonError(f"{ID_LABELS[scheme].split(' (')[0]} {value} already belongs to {owner}.")
+    identifier = PersonIdentifier(organization_id=person.organization_id, person_id=person.id, scheme=scheme, value=value)
+    db.session.add(identifier)
+    db.session.flush()
+    if scheme in MONEY_SCHEMES:
+        if scheme != "fec_candidate":
+            db.session.execute(update(Committee).where(
+                Committee.organization_id == person.organization_id, Committee.committee_id == value,
+                Committee.person_id.is_(None)).values(person_id=person.id).execution_options(synchronize_session=False))
+        else:  # the committees whose candidate this is
+            contributions.link_committees_to_people(person.organization_id)
+    audit.record(person.organization_id, "person.add_identifier", person, member=member,
+                 after={"scheme": scheme, "value": value})
+    db.session.expire(person, ["identifiers"])
+    if scheme in MONEY_SCHEMES:
+        flags.evaluate_person(person)
+    return identifier
+
+
+def remove_identifier(person: Person, identifier: PersonIdentifier, member=None) -> None:
+    """Detach an external id (and the committees linked through it); audited; pledges judged again."""
+    from tracker.models import Committee
+    from tracker.services import flags
+
+    if identifier.person_id != person.id:
+        raise PersonError("That id is not this person's.")
+    scheme, value = identifier.scheme, identifier.value
+    if scheme in ("fec_committee", "state_filer"):
+        db.session.execute(update(Committee).where(
+            Committee.organization_id == person.organization_id, Committee.committee_id == value,
+            Committee.person_id == person.id).values(person_id=None).execution_options(synchronize_session=False))
+    db.session.delete(identifier)
+    audit.record(person.organization_id, "person.remove_identifier", person, member=member,
+                 before={"scheme": scheme, "value": value})
+    db.session.flush()
+    db.session.expire(person, ["identifiers"])
+    if scheme in MONEY_SCHEMES:
+        flags.evaluate_person(person)

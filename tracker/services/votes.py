@@ -97,6 +97,7 @@ class VoteLoader:
         self.review_labels: list[dict] = []
         self.review_label_count = 0
         self.queued: set[tuple[int, str]] = set()
+        self.reached: dict[int, int] = {}  # person id -> new votes of theirs (the preview says who)
         self.bodies: set[str] = set()
         self.roll_calls_new = 0
         self.identifiers_added = 0
@@ -185,6 +186,9 @@ class VoteLoader:
             "source_line": pd.array(positions["line"].to_numpy()[order], dtype="Int64"),
         })
         self._insert_positions(records)
+        matched = person_ids[~np.isnan(person_ids)].astype(np.int64)
+        for person_id, count in zip(*np.unique(matched, return_counts=True)):
+            self.reached[int(person_id)] = self.reached.get(int(person_id), 0) + int(count)
         if self.references is not None:
             self.references["roll_call"].update(np.unique(roll_call_ids).tolist())
             self.references["voter"].update(np.unique(voter_ids).tolist())
@@ -386,6 +390,7 @@ class VoteLoader:
             "bodies": sorted(self.bodies),
             "roll_calls_added": self.roll_calls_new,
             "identifiers_added": self.identifiers_added,
+            "reached": reached_summary(self.reached),
         })
         audit.record(self.organization_id, "import.votes", "ImportRun", member=context.options.actor,
                      note=f"{context.path.name}: {self.roll_calls_new} roll calls added")
@@ -463,3 +468,15 @@ def export_votes(organization_id: int, handle, fmt: str = "csv") -> int:
     handle.write("\n]\n")
     return count
 
+
+
+def reached_summary(rows_by_person: dict[int, int], named: int = 10) -> dict:
+    """How many rows reached people on file, and who (the most rows first, ``named`` of them by
+    name), for the import preview and report."""
+    from tracker.models import Person
+
+    top = sorted(rows_by_person.items(), key=lambda item: (-item[1], item[0]))[:named]
+    names = dict(db.session.execute(db.select(Person.id, Person.name).where(
+        Person.id.in_([person_id for person_id, _ in top]))).all()) if top else {}
+    return {"rows": sum(rows_by_person.values()), "people_count": len(rows_by_person),
+            "people": [[names.get(person_id, ""), rows] for person_id, rows in top]}
