@@ -20,7 +20,14 @@ def home():
 @role_required("member")
 def me():
     """What needs the signed-in member: ballots to vote in, proposals short of co-sponsors, their discussions."""
-    return render_template("main/me.html", needs=ballot_service.needs(current_user))
+    from tracker.follow.forms import MemberFollowsForm
+    from tracker.services import notifications
+
+    follows = notifications.member_follows(current_user)
+    form = MemberFollowsForm(cadence=follows[0].cadence if follows else "digest",
+                             members_notices=any(f.target_kind == "members" for f in follows))
+    listed = [(f, notifications.describe(current_user.organization, f)) for f in follows]
+    return render_template("main/me.html", needs=ballot_service.needs(current_user), follows=listed, follow_form=form)
 
 
 @bp.route("/healthz")

@@ -1,0 +1,33 @@
+"""Forms for following by e-mail."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+CADENCE_CHOICES = [("digest", "A daily digest"), ("immediate", "Each event as it happens")]
+LANGUAGE_CHOICES = [("en", "English"), ("es", "Español")]
+
+
+class FollowForm(FlaskForm):
+    email = EmailField("Your e-mail address", validators=[DataRequired(), Length(max=254)])
+    cadence = SelectField("How often", choices=CADENCE_CHOICES, default="digest")
+    language = SelectField("Language", choices=LANGUAGE_CHOICES, default="en")
+    submit = SubmitField("Follow by e-mail")
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField("Confirm")
+
+
+class UnsubscribeForm(FlaskForm):
+    submit = SubmitField("Unsubscribe")
+
+
+class MemberFollowsForm(FlaskForm):
+    cadence = SelectField("How often", choices=CADENCE_CHOICES, default="digest")
+    members_notices = BooleanField("Members' notices: ballots opening and closing, proposals I co-sponsored, "
+                                   "withdrawal votes")
+    submit = SubmitField("Save")
+
+
+class ReleaseForm(FlaskForm):
+    submit = SubmitField("Send the held messages again")
