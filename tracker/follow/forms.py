@@ -1,10 +1,11 @@
 """Forms for following by e-mail."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-CADENCE_CHOICES = [("digest", "A daily digest"), ("immediate", "Each event as it happens")]
-LANGUAGE_CHOICES = [("en", "English"), ("es", "Español")]
+CADENCE_CHOICES = [SelectChoice("digest", "A daily digest"), SelectChoice("immediate", "Each event as it happens")]
+LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("es", "Español")]
 
 
 class FollowForm(FlaskForm):

@@ -481,12 +481,12 @@ class Renderer:
         message["To"] = email
         message["Date"] = formatdate(usegmt=True)
         message["Message-ID"] = make_msgid(domain=self.domain)
-        message["Content-Language"] = language
         # RFC 8058 one-click unsubscribe: mail clients POST to the link.
         message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message.set_content(text)
         message.add_alternative(html, subtype="html")
+        message["Content-Language"] = language  # after the parts: set_content drops Content-* headers
         return message
 
     def _unsubscribe_url(self, organization_id: int, email: str) -> str:
