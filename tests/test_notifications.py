@@ -437,3 +437,38 @@ def test_pages_link_their_feed_in_the_head_and_on_the_page(app, org, client):
         parsed = feedparser.parse(client.get(feed).data)
         assert not parsed.bozo, feed
     assert client.get("/feeds/plank/999999.atom").status_code == 404
+
+
+# --- the demo ----------------------------------------------------------------------------------------
+
+def test_following_works_end_to_end_on_the_demo_data(app, client, mail):
+    from tracker.models import Organization, Person
+    from tracker.services import demo
+
+    summary = demo.build()
+    org = db.session.execute(select(Organization).filter_by(slug=demo.DEMO_SLUG)).scalar_one()
+    assert summary["followers"] == 6
+    fischer = db.session.execute(select(Person).filter_by(organization_id=org.id, name="Naomi Fischer")).scalar_one()
+    public = set(kinds(org))
+    assert {"flag.corporate_money", "pledge.broken", "ballot.opened", "ballot.closed"} <= public
+    # Feeds, from the pages' own links.
+    page = client.get(f"/scorecards/people/{fischer.id}").get_data(as_text=True)
+    feed_path = re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]* href="([^"]+)"', page).group(1)
+    organization_feed = feedparser.parse(client.get("/feeds/organization.atom").data)
+    assert not organization_feed.bozo and len(organization_feed.entries) > 0
+    assert all(entry.link.startswith("http://tracker.test/") for entry in organization_feed.entries)
+    assert not feedparser.parse(client.get(feed_path).data).bozo
+    # E-mail: everything waiting is sent once; the unconfirmed address gets only its confirmation.
+    now = utcnow()
+    first = notifications.send_due(now=now)  # immediate follows and the confirmation now; digests wait
+    assert first["failed"] == 0 and first["waiting"] > 0
+    assert "reader@demo.example" not in {m["To"] for m in mail.messages}
+    result = notifications.send_due(now=now + timedelta(days=1))
+    assert result["failed"] == 0 and result["waiting"] == 0
+    received = {m["To"] for m in mail.messages}
+    assert {"reader@demo.example", "member@demo.example", "unconfirmed@demo.example"} <= received
+    (confirmation,) = to(mail, "unconfirmed@demo.example")
+    assert "/follow/confirm/" in text_of(confirmation)
+    member_mail = "".join(text_of(m) for m in to(mail, "member@demo.example"))
+    assert "Ballot" in member_mail
+    assert notifications.send_due(now=utcnow() + timedelta(days=2))["messages"] == 0  # nothing twice

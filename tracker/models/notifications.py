@@ -36,7 +36,7 @@ class OutboxEvent(OrgScoped, db.Model):
     subjects: Mapped[list["OutboxSubject"]] = relationship(back_populates="event", cascade="all, delete-orphan")
 
 
-class OutboxSubject(db.Model):
+class OutboxSubject(OrgScoped, db.Model):
     """What an event is about, as a follow target: ("person", "12"), ("plank", key), ("member", id)."""
 
     __table_args__ = (Index("ix_outbox_subject_target", "organization_id", "kind", "key", "event_id"),)
