@@ -40,12 +40,16 @@ def feed(kind: str, ident: str):
 
 
 def _feed(kind: str, ident: str) -> Response:
-    org = current_organization() or abort(404)
+    # Like the scorecards' micro-cache: only for visitors without a session (feed readers), whose
+    # organization is the configured one, so the cache is looked up before any query.
     seconds = current_app.config.get("FEED_CACHE_SECONDS", 0)
-    cache_key = (org.id, kind, ident, request.host_url)
+    if current_app.config["SESSION_COOKIE_NAME"] in request.cookies:
+        seconds = 0
+    cache_key = (request.host_url, request.path)
     hit = _feed_cache.get(cache_key) if seconds else None
     now = time.monotonic()
     if hit is None or hit[0] < now:
+        org = current_organization() or abort(404)
         chosen = notifications.target(org, kind, ident) or abort(404)
         body, last_modified = _render_feed(org, chosen)
         etag = hashlib.sha256(body).hexdigest()[:32]

@@ -22,7 +22,9 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
 
 from flask import current_app, has_app_context
@@ -300,7 +302,7 @@ class Sender:
     def __init__(self, config) -> None:
         self.config, self.smtp = config, None
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: MIMEMultipart) -> None:
         if self.smtp is None:
             config = self.config
             self.smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25), timeout=30)
@@ -474,26 +476,28 @@ class Renderer:
         return self.organizations[organization_id]
 
     def _message(self, organization_id: int, email: str, subject: str, language: str, text: str, html: str,
-                 unsubscribe_url: str) -> EmailMessage:
-        message = EmailMessage()
-        message["Subject"] = subject
+                 unsubscribe_url: str) -> MIMEMultipart:
+        # email.mime (the compat32 policy), not EmailMessage: the modern policy's header handling
+        # cost 5 ms a message, most of the time of a 10,000-follower event.
+        message = MIMEMultipart("alternative")
+        message["Subject"] = Header(subject, "utf-8")
         message["From"] = self.sender
         message["To"] = email
         message["Date"] = formatdate(usegmt=True)
         message["Message-ID"] = make_msgid(domain=self.domain)
+        message["Content-Language"] = language
         # RFC 8058 one-click unsubscribe: mail clients POST to the link.
         message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        message.set_content(text)
-        message.add_alternative(html, subtype="html")
-        message["Content-Language"] = language  # after the parts: set_content drops Content-* headers
+        message.attach(MIMEText(text, "plain", "utf-8"))
+        message.attach(MIMEText(html, "html", "utf-8"))
         return message
 
     def _unsubscribe_url(self, organization_id: int, email: str) -> str:
         from tracker.services.outbox import path_for
         return self.base + path_for("follow.unsubscribe", token=unsubscribe_token(organization_id, email))
 
-    def events(self, organization_id: int, email: str, rows) -> EmailMessage:
+    def events(self, organization_id: int, email: str, rows) -> MIMEMultipart:
         org = self.organization(organization_id)
         events = sorted((self.event_cache[row.event_id] for row in rows), key=lambda e: (e["occurred_at"], e["id"]))
         follow = self.follows.get(rows[0].follow_id)
@@ -505,7 +509,7 @@ class Renderer:
         return self._message(organization_id, email, subject, language, self.templates["events.txt"].render(context),
                              self.templates["events.html"].render(context), unsubscribe_url)
 
-    def confirmation(self, organization_id: int, email: str, row) -> EmailMessage:
+    def confirmation(self, organization_id: int, email: str, row) -> MIMEMultipart:
         from tracker.services.outbox import path_for
         org = self.organization(organization_id)
         follow = self.follows.get(row.follow_id)
