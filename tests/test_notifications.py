@@ -472,3 +472,65 @@ def test_following_works_end_to_end_on_the_demo_data(app, client, mail):
     member_mail = "".join(text_of(m) for m in to(mail, "member@demo.example"))
     assert "Ballot" in member_mail
     assert notifications.send_due(now=utcnow() + timedelta(days=2))["messages"] == 0  # nothing twice
+
+
+# --- background sending ------------------------------------------------------------------------------
+
+def test_with_redis_a_committed_event_queues_a_job_that_sends_it(app, org, mail):
+    import uuid
+
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    world = scored_world(org, people=1, with_money=False)
+    follow(org, "rq@example.org", "person", world.people[0].id)
+    app.config.update(REDIS_URL="redis://127.0.0.1:6379/0", NOTIFICATIONS_SENDER="rq",
+                      NOTIFICATIONS_QUEUE=f"test-notifications-{uuid.uuid4().hex[:8]}")
+    queue = Queue(app.config["NOTIFICATIONS_QUEUE"], connection=Redis.from_url(app.config["REDIS_URL"]))
+    try:
+        pledge, _ = sign_pledge(org, world.people[0], world.version)
+        assert queue.count == 0
+        pledges.withdraw(pledge)
+        db.session.commit()  # the commit that wrote the event queues the job
+        assert queue.count == 1
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        assert [m["Subject"] for m in to(mail, "rq@example.org")] == ["Official A's pledge withdrawn"]
+    finally:
+        queue.delete(delete_jobs=True)
+
+
+def test_without_redis_a_thread_of_the_process_sends(app, org, mail):
+    import time
+
+    world = scored_world(org, people=1, with_money=False)
+    follow(org, "thread@example.org", "person", world.people[0].id)
+    app.config["NOTIFICATIONS_SENDER"] = "thread"
+    try:
+        pledge, _ = sign_pledge(org, world.people[0], world.version)
+        pledges.withdraw(pledge)
+        db.session.commit()  # outside a request (a command): no thread, cron sends it
+        assert notifications._thread is None
+        db.session.delete(db.session.get(OutboxEvent, db.session.scalar(select(OutboxEvent.id))))
+        db.session.commit()
+        pledge, _ = sign_pledge(org, world.people[0], world.version)
+        with app.test_request_context("/candidates/pledges/1/withdraw", method="POST"):
+            pledges.withdraw(pledge)
+            db.session.commit()  # in a web request: the process's sender thread wakes up
+        deadline = time.monotonic() + 20
+        while not to(mail, "thread@example.org") and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        notifications.stop_background()
+    assert [m["Subject"] for m in to(mail, "thread@example.org")] == ["Official A's pledge withdrawn"]
+
+
+def test_the_follow_form_sends_one_confirmation_an_hour_at_most(app, org, client, mail):
+    world = scored_world(org, people=1, with_money=False)
+    for _ in range(3):
+        client.post(f"/follow/person/{world.people[0].id}", data={"email": "flood@example.org", "cadence": "digest",
+                                                                  "language": "en"})
+        notifications.send_due()
+    assert len(to(mail, "flood@example.org")) == 1
+    assert client.post(f"/follow/person/{world.people[0].id}",
+                       data={"email": "not an address", "cadence": "digest", "language": "en"}).status_code == 200
+    assert db.session.scalar(select(db.func.count()).select_from(Follow)) == 1

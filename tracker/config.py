@@ -61,6 +61,8 @@ class Config:
         self.DIGEST_HOUR = _int("DIGEST_HOUR", 7)  # UTC hour of the daily digest
         # rq (default with REDIS_URL), thread (default otherwise), cron (only `flask send-notifications`)
         self.NOTIFICATIONS_SENDER = os.environ.get("NOTIFICATIONS_SENDER") or None
+        self.NOTIFICATIONS_QUEUE = os.environ.get("NOTIFICATIONS_QUEUE") or "notifications"
+        self.SMTP_CONNECTIONS = _int("SMTP_CONNECTIONS", 4)
         self.FEED_CACHE_SECONDS = _int("FEED_CACHE_SECONDS", 30)
 
 

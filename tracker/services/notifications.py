@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from email.header import Header
 from email.utils import formatdate, make_msgid
 
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, has_request_context
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -40,6 +40,7 @@ from tracker.services import audit
 log = logging.getLogger(__name__)
 
 CONFIRM_DAYS = 7
+CONFIRM_EVERY = timedelta(hours=1)
 SENDING_TIMEOUT = timedelta(minutes=30)
 BATCH_ADDRESSES = 500
 FAN_OUT_EVENTS = 200
@@ -200,9 +201,12 @@ def request_follow(org: Organization, email: str, kind: str, key: str, *, langua
             follow.confirmed_at = now
     db.session.flush()
     if follow.confirmed_at is None:
+        # One confirmation waiting, and one an hour at most, however often the form is sent: the
+        # form must not become a way to flood someone's mailbox.
         waiting = db.session.scalar(select(func.count()).select_from(Delivery).where(
-            Delivery.follow_id == follow.id, Delivery.kind == "confirm", Delivery.status == "pending"))
-        if not waiting:  # one confirmation message waiting at a time, however often the form is sent
+            Delivery.follow_id == follow.id, Delivery.kind == "confirm",
+            or_(Delivery.status != "sent", Delivery.sent_at > now - CONFIRM_EVERY)))
+        if not waiting:
             db.session.add(Delivery(organization_id=org.id, follow_id=follow.id, email=email, kind="confirm",
                                     due_at=now))
     audit.record(org.id, "follow.requested", follow, label="follow form" if not own else None, member=member if own else None,
@@ -619,6 +623,7 @@ def run_job() -> dict:
 _local = threading.local()
 _thread_lock = threading.Lock()
 _wake = threading.Event()
+_stop = threading.Event()
 _thread: threading.Thread | None = None
 
 
@@ -634,19 +639,27 @@ def kick() -> str | None:
         try:
             from redis import Redis
             from rq import Queue
-            Queue("notifications", connection=Redis.from_url(app.config["REDIS_URL"])).enqueue(run_job, job_timeout=3600)
+            queue = Queue(app.config.get("NOTIFICATIONS_QUEUE") or "notifications",
+                          connection=Redis.from_url(app.config["REDIS_URL"]))
+            queue.enqueue(run_job, job_timeout=3600)
             return "rq"
         except Exception:  # Redis down: cron (or the next kick) sends them; nothing is lost
             log.exception("could not queue the notifications job")
             return None
-    if mode != "thread":
+    if mode != "thread" or not has_request_context():
+        # A command (an import, `flask demo`) may end before a thread could finish, leaving
+        # messages half-sent: from commands, cron's `send-notifications` sends them.
         return None
     with _thread_lock:
         if _thread is None or not _thread.is_alive():
+            _stop.clear()
+
             def loop():
-                while True:
+                while not _stop.is_set():
                     _wake.wait(timeout=60)  # also every minute: digests fall due without any new event
                     _wake.clear()
+                    if _stop.is_set():
+                        break
                     with app.app_context():
                         try:
                             run_job()
@@ -656,6 +669,17 @@ def kick() -> str | None:
             _thread.start()
     _wake.set()
     return "thread"
+
+
+def stop_background(timeout: float = 10) -> None:
+    """Stop this process's sender thread (tests; a process that ends needs nothing)."""
+    global _thread
+    with _thread_lock:
+        thread, _thread = _thread, None
+    if thread is not None:
+        _stop.set()
+        _wake.set()
+        thread.join(timeout)
 
 
 def init_app(app) -> None:
