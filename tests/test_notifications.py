@@ -428,6 +428,7 @@ def test_pages_link_their_feed_in_the_head_and_on_the_page(app, org, client):
     pages = {f"/scorecards/people/{person.id}": f"/feeds/person/{person.id}.atom",
              f"/program/planks/{plank.id}": f"/feeds/plank/{plank.id}.atom",
              f"/scorecards/planks/{plank.id}": f"/feeds/plank/{plank.id}.atom",
+             "/candidates/elections/2026-council": "/feeds/election/2026-council.atom",
              "/": "/feeds/organization.atom"}
     for page, feed in pages.items():
         html = client.get(page).get_data(as_text=True)

@@ -37,12 +37,14 @@ def election_slug(election: str) -> str:
 
 
 def person_subjects(person_ids) -> list[tuple[str, str]]:
-    """A person's subjects: the person, and each election they stand in (its slate's followers)."""
+    """A person's subjects: the person, and each election whose slate they are on (endorsed, or
+    endorsed then withdrawn: what the slate page shows)."""
     person_ids = sorted({int(p) for p in person_ids if p is not None})
     subjects = [("person", str(p)) for p in person_ids]
     if person_ids:
         elections = db.session.execute(select(Endorsement.election).where(
-            Endorsement.person_id.in_(person_ids)).distinct()).scalars()
+            Endorsement.person_id.in_(person_ids), Endorsement.decision.in_(("endorsed", "withdrawn")))
+            .distinct()).scalars()
         subjects += sorted({("election", election_slug(e)) for e in elections})
     return subjects
 
