@@ -535,3 +535,27 @@ def test_the_follow_form_sends_one_confirmation_an_hour_at_most(app, org, client
     assert client.post(f"/follow/person/{world.people[0].id}",
                        data={"email": "not an address", "cadence": "digest", "language": "en"}).status_code == 200
     assert db.session.scalar(select(db.func.count()).select_from(Follow)) == 1
+
+
+def test_a_member_follows_from_the_pages_with_their_own_address_and_sets_it_on_their_page(app, org, client, login,
+                                                                                           mail):
+    world = scored_world(org, people=1, with_money=False)
+    person = world.people[0]
+    member = login("member")
+    form = client.get(f"/follow/person/{person.id}").get_data(as_text=True)
+    assert f'value="{member.email}"' in form  # the account's address, filled in
+    response = client.post(f"/follow/person/{person.id}", data={"email": member.email, "cadence": "digest",
+                                                                "language": "en"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/me")
+    page = client.get("/me").get_data(as_text=True)
+    assert "What you follow by e-mail" in page and "Official A" in page and "waiting for confirmation" not in page
+    client.post("/me/follows", data={"cadence": "immediate"})
+    row = db.session.execute(select(Follow)).scalar_one()
+    assert (row.cadence, row.member_id, row.confirmed_at is not None) == ("immediate", member.id, True)
+    pledge, _ = sign_pledge(org, person, world.version)
+    pledges.withdraw(pledge)
+    db.session.commit()
+    notifications.send_due()
+    assert [m["Subject"] for m in mail.messages] == ["Official A's pledge withdrawn"]  # no confirmation asked
+    client.post("/me/follows", data={"cadence": "immediate", "stop": str(row.id)})
+    assert "Nothing yet" in client.get("/me").get_data(as_text=True)
