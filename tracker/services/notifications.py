@@ -209,7 +209,8 @@ def request_follow(org: Organization, email: str, kind: str, key: str, *, langua
         if not waiting:
             db.session.add(Delivery(organization_id=org.id, follow_id=follow.id, email=email, kind="confirm",
                                     due_at=now))
-    audit.record(org.id, "follow.requested", follow, label="follow form" if not own else None, member=member if own else None,
+    audit.record(org.id, "follow.requested", follow, label=None if own else "follow form",
+                 member=member if own else None,
                  after={"target": f"{kind}:{key}", "confirmed": follow.confirmed_at is not None})
     return follow
 
