@@ -4,7 +4,7 @@ Services write outbox_event rows (with their subjects) in the transaction of the
 report; the sender fans them out to delivery rows for confirmed follows and sends them.
 
 Revision ID: e7c4a1f9b2d6
-Revises: d5a2f49e9020
+Revises: 3c8e1f5a7b90
 Create Date: 2026-12-07 03:19:42.751251
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e7c4a1f9b2d6'
-down_revision = 'd5a2f49e9020'
+down_revision = '3c8e1f5a7b90'
 branch_labels = None
 depends_on = None
 
