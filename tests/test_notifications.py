@@ -313,6 +313,10 @@ def test_member_notices_ballot_opened_and_closed(app, org, mail, client, login):
     member = login("member")
     response = client.post("/me/follows", data={"cadence": "immediate", "members_notices": "y"})
     assert response.status_code == 302
+    (former,) = make_members(org, 1)
+    notifications.update_member_follows(former, cadence="immediate", members_notices=True)
+    former.active = False  # a member who left hears no more members' notices
+    db.session.commit()
     committee = make_member(org, role="committee")
     ballots.update_settings(org, {"cosponsors_needed": 0})
     follow(org, "public@example.org", "organization", "")
@@ -327,6 +331,7 @@ def test_member_notices_ballot_opened_and_closed(app, org, mail, client, login):
     (message,) = to(mail, member.email)
     assert "Ballot open: Spring vote" in text_of(message) and "Ballot closed: Spring vote" in text_of(message)
     assert to(mail, "public@example.org") == []  # members' notices never go to the public
+    assert to(mail, former.email) == []
     assert client.get("/feeds/organization.atom").data.count(b"<entry>") == 0
 
 

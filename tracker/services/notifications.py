@@ -289,7 +289,8 @@ def fan_out(now: datetime | None = None) -> int:
             rows = db.session.execute(select(Follow.email, Follow.id, Follow.cadence).where(
                 Follow.organization_id == event.organization_id, Follow.confirmed_at.is_not(None),
                 Follow.unsubscribed_at.is_(None), or_(*conditions),
-                *([Follow.member_id.is_not(None)] if event.members_only else []))
+                *([Follow.member_id.in_(select(Member.id).where(Member.active.is_(True)))]
+                  if event.members_only else []))  # members' notices: active members only
                 .order_by(Follow.id)).all() if conditions else []
             chosen: dict[str, dict] = {}
             for email, follow_id, cadence in rows:  # one delivery per address: immediate if any follow says so
