@@ -189,3 +189,36 @@ def browser():
     """Debian's chromium driven by Playwright. Missing chromium fails in CI instead of skipping."""
     with chromium_browser() as chromium:
         yield chromium
+
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server (aiosmtpd) on a loopback port; yields an object whose ``messages`` are
+    the email.message.Message objects it received (``envelopes``: sender and recipients)."""
+    import email
+    import email.policy
+    import socket
+    from types import SimpleNamespace
+
+    from aiosmtpd.controller import Controller
+
+    sink = SimpleNamespace(messages=[], envelopes=[])
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            sink.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+            sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            return "250 OK"
+
+    with socket.socket() as probe:  # a free port (aiosmtpd's readiness check cannot use port 0)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    sink.port = port
+    sink.config = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_FROM": "alerts@tracker.test",
+                   "PUBLIC_URL": "http://tracker.test"}
+    try:
+        yield sink
+    finally:
+        controller.stop()

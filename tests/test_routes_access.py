@@ -22,6 +22,7 @@ from tests.factories import PASSWORD, make_org
 from tests.scorecards_world import scored_world, sign_pledge
 from tracker.extensions import db
 from tracker.models import Alignment, Endorsement, Excusal, ImportRowError, ImportRun, Member, Score, VoterReview
+from tracker.services import notifications
 from tracker.services import pledges as pledge_service
 
 LOGIN = "login"
@@ -177,6 +178,15 @@ ROUTES = [
     Case("api.score", "/api/v1/scores/{score}", get=PUBLIC_ROW),
     Case("api.contributions", "/api/v1/contributions", get=PUBLIC),
     Case("api.pledges", "/api/v1/pledges", get=PUBLIC),
+    # following: feeds and e-mail follows need no account; the links in messages are the credential
+    Case("follow.organization_feed", "/feeds/organization.atom", get=PUBLIC),
+    Case("follow.feed", "/feeds/person/{person}.atom", get=PUBLIC_ROW),
+    Case("follow.subscribe", "/follow/person/{person}", get=PUBLIC_ROW, post=PUBLIC_ROW),
+    Case("follow.confirm", "/follow/confirm/{confirm_token}", get=PUBLIC, post=PUBLIC),
+    Case("follow.unsubscribe", "/follow/unsubscribe/{unsubscribe_token}", get=PUBLIC, post=PUBLIC),
+    Case("follow.member_settings", "/me/follows", post=(LOGIN, 302, 302, 302, 302)),
+    Case("follow.outbox", "/admin/notifications", get=ADMIN),
+    Case("follow.release_held", "/admin/notifications/release", post=ADMIN_REDIRECT),
 ]
 
 # A cheap hash for the world's members (the method is read from the hash, so signing in stays fast).
@@ -217,6 +227,10 @@ def build_world() -> SimpleNamespace:
     db.session.add(ImportRowError(import_run_id=run.id, line=3, field="option", message="bad option", raw="x"))
     db.session.commit()
     democracy = build_democracy(org_a, members, endorsement)
+    reader = notifications.request_follow(org_a, "reader@example.org", "person", str(person.id))
+    db.session.commit()
+    democracy.update(confirm_token=notifications.confirm_token(reader),
+                     unsubscribe_token=notifications.unsubscribe_token(org_a.id, reader.email))
     score = db.session.execute(db.select(Score).filter_by(person_id=person.id)).scalars().first()
     alignment = db.session.execute(db.select(Alignment).filter_by(roll_call_id=roll_call.id)).scalars().first()
     ids = dict(person=person.id, person2=person2.id, plank=scored.planks[0].id, roll_call=roll_call.id,

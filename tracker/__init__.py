@@ -35,10 +35,12 @@ def create_app(config: dict | None = None):
 
     # Explicit list: a new area is one line here.
     for module in ("main", "accounts", "admin", "program", "voting", "candidates", "scorecards", "importing",
-                   "money_pages", "api"):
+                   "money_pages", "api", "follow"):
         app.register_blueprint(importlib.import_module(f"tracker.{module}.views").bp)
 
     from tracker import cli, errors, web
+    from tracker.services import notifications
+    notifications.init_app(app)
     errors.init_app(app)
     web.init_app(app)
     cli.init_app(app)

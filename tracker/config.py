@@ -58,6 +58,20 @@ class Config:
         self.UPLOAD_RETENTION_DAYS = _int("UPLOAD_RETENTION_DAYS", 7)
         # The preview page dry-runs at most this much of an upload (its first whole lines).
         self.IMPORT_PREVIEW_BYTES = _int("IMPORT_PREVIEW_KB", 2048) * 1024
+        # Following by e-mail (services/notifications.py). Without MAIL_SERVER messages wait in the outbox.
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+        self.MAIL_PORT = _int("MAIL_PORT", 587 if os.environ.get("MAIL_USE_TLS", "") == "1" else 25)
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+        self.MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
+        self.MAIL_FROM = os.environ.get("MAIL_FROM") or "tracker@localhost"
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL") or None  # links in messages: https://tracker.example.org
+        self.DIGEST_HOUR = _int("DIGEST_HOUR", 7)  # UTC hour of the daily digest
+        # rq (default with REDIS_URL), thread (default otherwise), cron (only `flask send-notifications`)
+        self.NOTIFICATIONS_SENDER = os.environ.get("NOTIFICATIONS_SENDER") or None
+        self.NOTIFICATIONS_QUEUE = os.environ.get("NOTIFICATIONS_QUEUE") or "notifications"
+        self.SMTP_CONNECTIONS = _int("SMTP_CONNECTIONS", 4)
+        self.FEED_CACHE_SECONDS = _int("FEED_CACHE_SECONDS", 30)
 
 
 def load_config(overrides: dict | None = None) -> dict:
@@ -70,6 +84,10 @@ def load_config(overrides: dict | None = None) -> dict:
         settings["REMEMBER_COOKIE_SECURE"] = bool(settings["SESSION_COOKIE_SECURE"])
     if not settings.get("RATELIMIT_STORAGE_URI"):
         settings["RATELIMIT_STORAGE_URI"] = settings.get("REDIS_URL") or "memory://"
+    if settings.get("TESTING") and not overridden.get("NOTIFICATIONS_SENDER"):
+        settings["NOTIFICATIONS_SENDER"] = "cron"  # tests send explicitly; no thread behind their back
+        if "FEED_CACHE_SECONDS" not in overridden:
+            settings["FEED_CACHE_SECONDS"] = 0
     relaxed = settings.get("TESTING") or settings.get("ENV_NAME") in ("development", "testing")
     if not settings.get("SECRET_KEY"):
         if not relaxed:

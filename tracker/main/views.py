@@ -21,11 +21,18 @@ def home():
 @role_required("member")
 def me():
     """What needs the signed-in member: ballots to vote in, proposals short of co-sponsors, their
-    discussions; for the committee also the alignments waiting for its decision."""
+    discussions, what they follow; for the committee also the alignments waiting for its decision."""
+    from tracker.follow.forms import MemberFollowsForm
+    from tracker.services import notifications
+
     needs = ballot_service.needs(current_user)
     if current_user.has_role("committee"):
         needs["alignments"] = alignment_service.awaiting_decision(current_user.organization)
-    return render_template("main/me.html", needs=needs)
+    follows = notifications.member_follows(current_user)
+    form = MemberFollowsForm(cadence=follows[0].cadence if follows else "digest",
+                             members_notices=any(f.target_kind == "members" for f in follows))
+    listed = [(f, notifications.describe(current_user.organization, f)) for f in follows]
+    return render_template("main/me.html", needs=needs, follows=listed, follow_form=form)
 
 
 @bp.route("/healthz")

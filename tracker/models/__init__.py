@@ -10,6 +10,7 @@ from tracker.models.program import (Ballot, BallotElector, BallotOption, BallotQ
                                     CastBallot, Cosponsor, ImmutableVersionError, Plank, Program,
                                     ProgramVersion, Proposal, ProposalComment, TellerCount)
 from tracker.models.scores import Score
+from tracker.models.notifications import Delivery, Follow, OutboxEvent, OutboxSubject
 from tracker.models.votes import Alignment, Excusal, RollCall, Voter, VotePosition, VoterReview
 
 __all__ = [
@@ -18,5 +19,5 @@ __all__ = [
     "QuestionnaireAnswer", "Questionnaire", "FrozenAnswersError", "WithdrawalPetition", "PetitionSignature", "Term", "Pledge", "PledgeClause", "Ballot", "BallotElector", "BallotOption",
     "BallotQuestion", "BallotVote", "CastBallot", "Cosponsor", "ImmutableVersionError", "Plank", "Program",
     "ProgramVersion", "Proposal", "ProposalComment", "TellerCount", "Score", "Alignment", "Excusal", "RollCall",
-    "Voter", "VotePosition", "VoterReview",
+    "Voter", "VotePosition", "VoterReview", "Delivery", "Follow", "OutboxEvent", "OutboxSubject",
 ]

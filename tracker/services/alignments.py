@@ -8,7 +8,7 @@ the organization's scores (through `rescore`, so pages always read fresh Score r
 from tracker.extensions import db
 from tracker.models import Alignment, Excusal, Plank, RollCall, VotePosition
 from tracker.models.base import utcnow
-from tracker.services import audit, scores
+from tracker.services import audit, outbox, scores
 from tracker.vocabulary import PRO_POSITIONS
 
 EXCUSAL_REASONS = ("family", "medical", "disaster", "other")
@@ -95,6 +95,9 @@ def decide(org, alignment: Alignment, decision: str, member, *, pro_position: st
     alignment.decided_at = utcnow()
     audit.record(org.id, f"alignment.{decision}", alignment, before=before, after=_snapshot(alignment),
                  note=note, member=member)
+    if alignment.status == "approved" and before["status"] != "approved":
+        outbox.roll_call_aligned(db.session.get(RollCall, alignment.roll_call_id),
+                                 db.session.get(Plank, alignment.plank_id), alignment.pro_position)
     db.session.commit()
     rescore(org)
     db.session.commit()

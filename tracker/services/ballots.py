@@ -37,7 +37,7 @@ from tracker.extensions import db
 from tracker.models import (Ballot, BallotElector, BallotOption, BallotQuestion, BallotVote, CastBallot, Cosponsor,
                             Member, Organization, ProgramVersion, Proposal, ProposalComment, TellerCount)
 from tracker.models.base import utcnow
-from tracker.services import audit
+from tracker.services import audit, outbox
 from tracker.services import program as program_service
 from tracker.services import proposals as proposal_service
 from tracker.vocabulary import BALLOT_ELECTORATES, YES_NO_CHOICES
@@ -219,6 +219,7 @@ def create(organization: Organization, actor: Member, plan: BallotPlan, now: dat
                                         position=len(proposals) + 1, label=core.DEFAULT_OPTION, is_default=True))
         for proposal in proposals:
             proposal.status = "on_ballot"
+            outbox.proposal_changed(proposal, f"is on the ballot “{ballot.title}”")
     if plan.adopt_draft:
         draft = program_service.draft_version(organization.id)
         if draft is None or not draft.planks:
@@ -244,6 +245,7 @@ def create(organization: Organization, actor: Member, plan: BallotPlan, now: dat
     if ballot.mode == "paper":
         # In the room: open now; the electorate is the attendance the committee records.
         ballot.status, ballot.opened_at, ballot.electorate_count, ballot.quorum_needed = "open", now, 0, 0
+        outbox.ballot_opened(ballot)
     elif ballot.opens_at <= now:
         _open(ballot, now)
     due_cache().forget()
@@ -297,6 +299,7 @@ def _add_endorsement_questions(organization, ballot: Ballot, plan: BallotPlan, r
             endorsement_id=endorsement.id, petition_id=petition.id, majority=rules["withdrawal_majority"],
             text=f"Withdraw our endorsement of {endorsement.person.name} ({endorsement.election})?"[:500]))
         petition.status = "on_ballot"
+        outbox.withdrawal_vote(petition, ballot)
     return position
 
 
@@ -333,6 +336,7 @@ def _open(ballot: Ballot, now: datetime) -> bool:
     db.session.refresh(ballot)
     audit.record(ballot.organization_id, "ballot.open", ballot, label="system",
                  after={"electorate": electorate, "quorum": ballot.quorum_needed})
+    outbox.ballot_opened(ballot)
     return True
 
 
@@ -575,8 +579,15 @@ def close(ballot: Ballot, now: datetime | None = None, actor=None) -> bool:
     _archive_choices(ballot)
     for question in ballot.questions:
         adopted = _apply(ballot, question, now) or adopted
+        decided = [question.proposal] if question.subject == "proposal" else \
+            [option.proposal for option in question.options] if question.subject == "competing" else []
+        for proposal in decided:
+            if proposal is not None:
+                outcome = "back to open" if proposal.status == "open" else proposal.status.replace("_", " ")
+                outbox.proposal_changed(proposal, f"was decided in the ballot “{ballot.title}”: {outcome}")
     audit.record(organization_id, "ballot.close", ballot, member=actor, label="system",
                  after={"outcomes": outcomes, "electorate": ballot.electorate_count})
+    outbox.ballot_closed(ballot)
     db.session.commit()
     due_cache().forget()
     if adopted is not None:

@@ -9,12 +9,13 @@ from datetime import date, datetime, timedelta
 
 from tracker.extensions import db
 from imports.vote_options import canonical_position
-from tracker.models import (Alignment, AuditEvent, Ballot, Body, Committee, Contribution, Endorsement, ImportRowError, Questionnaire,
-                            ImportRun, Member, Organization, Person, PersonIdentifier, Plank, Pledge, PledgeClause,
+from tracker.models import (Alignment, AuditEvent, Ballot, Body, Committee, Contribution, Delivery, Endorsement,
+                            ImportRowError, Questionnaire, ImportRun, Member, Organization, Person, PersonIdentifier, Plank,
+                            Pledge, PledgeClause,
                             Program, ProgramVersion, QuestionnaireAnswer, RollCall, Term, Voter,
                             VotePosition, Flag)
 from tracker.models.base import OrgScoped, utcnow
-from tracker.services import ballots, endorsements, flags, pledges, proposals, scores
+from tracker.services import ballots, endorsements, flags, notifications, pledges, proposals, scores
 from tracker.services import program as program_service
 
 DEMO_SLUG = "harbor-city-progressive-alliance"
@@ -188,7 +189,9 @@ def build(seed: int = 2026) -> dict:
     season = _endorsement_season(org, people)
     # Pages read stored scores, so the demo stores them too.
     scored = scores.recompute(org)
+    followers = _followers(org, people, planks)
     return {"organization": org.name, "planks": len(planks), "officials": len(people), **democracy, **season,
+            "followers": followers,
             "roll_calls": len(roll_calls), "alignments": alignments, "contributions": contributions,
             "signed_pledges": pledges, "broken_pledges": money_flags["broken_pledges"], "scores": scored["scores"]}
 
@@ -553,3 +556,30 @@ def _endorsement_season(org, people) -> dict:
     ballots_held = db.session.execute(db.select(db.func.count()).select_from(Ballot)
                                       .where(Ballot.organization_id == oid)).scalar_one()
     return {"candidates": 3, "contradictions": len(broken), "ballots": ballots_held}
+
+
+def _followers(org, people, planks) -> int:
+    """Readers following by e-mail (confirmed, as after their links), the demo member's own
+    follows (members' notices, immediate), and one address still waiting to confirm. The events
+    the demo's own history wrote (published flags, broken pledges, ballots) are in the outbox:
+    `flask send-notifications` fans them out and, with MAIL_SERVER set, sends them."""
+    by_name = {person.name: person for person, *_ in people}
+    member = db.session.execute(db.select(Member).filter_by(organization_id=org.id, email="member@demo.example")).scalar_one()
+    follows = [
+        notifications.request_follow(org, "reader@demo.example", "organization", "", cadence="digest"),
+        notifications.request_follow(org, "district7@demo.example", "person", str(by_name["Naomi Fischer"].id),
+                                     cadence="immediate"),
+        notifications.request_follow(org, "tenants@demo.example", "plank", planks[0].key, cadence="immediate",
+                                     language="es"),
+        notifications.request_follow(org, "slate@demo.example", "election", "2026-harbor-city-council",
+                                     cadence="immediate"),
+    ]
+    for follow in follows:
+        notifications.confirm(follow, now=follow.created_at)
+    db.session.execute(db.delete(Delivery).where(Delivery.organization_id == org.id, Delivery.kind == "confirm"))
+    notifications.update_member_follows(member, cadence="immediate", members_notices=True)
+    notifications.request_follow(org, member.email, "person", str(by_name["Naomi Fischer"].id), member=member,
+                                 cadence="immediate")
+    notifications.request_follow(org, "unconfirmed@demo.example", "organization", "")  # its confirmation waits
+    db.session.commit()
+    return len(follows) + 2

@@ -25,7 +25,7 @@ from tracker import money
 from tracker.csv_cells import neutralize
 from tracker.extensions import db
 from tracker.models import AuditEvent, Committee, Contribution, Flag, Organization, Person, PersonIdentifier, Pledge, PledgeClause
-from tracker.services import audit
+from tracker.services import audit, outbox
 
 MONEY_CLAUSES = tuple(money.CLAUSE_DEFAULTS)
 JUDGED_PLEDGE_STATUSES = ("signed", "broken")
@@ -236,6 +236,8 @@ def publish_due(org: Organization, now: datetime | None = None, person: Person |
         flag.publication, flag.published_at = "published", now
         audit.record(org.id, "flag.published", flag, member=actor, before={"publication": "notified"},
                      after={"publication": "published", "status": flag.status, "net_cents": flag.net_cents})
+        if flag.status == "violation":
+            outbox.corporate_money_flagged(flag)
     db.session.flush()
     if judge:
         for person_id in sorted({flag.person_id for flag in due}):
@@ -327,6 +329,8 @@ def _set_pledge_status(pledge: Pledge, status: str, summary: dict) -> None:
                  else "every money violation cured")
     pledge.status = status
     summary["status_changes"] += 1
+    if status == "broken":
+        outbox.pledge_broken(pledge, MONEY_BROKEN_NOTE)
 
 
 def _broken_by_money(pledge: Pledge) -> bool:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from tracker import money
 from tracker.extensions import db
 from tracker.models import Endorsement, Organization, Person, Pledge, PledgeClause, ProgramVersion
-from tracker.services import audit, flags
+from tracker.services import audit, flags, outbox
 from tracker.services import program as program_service
 
 LINK_DAYS = 30
@@ -170,5 +170,6 @@ def withdraw(pledge: Pledge, actor=None, reason: str = "") -> Pledge:
     pledge.token_used_at = pledge.token_used_at or _now()
     audit.record(pledge.organization_id, "pledge.withdrawn", pledge, member=actor, before={"status": before},
                  after={"status": "withdrawn"}, note=reason or None)
+    outbox.pledge_withdrawn(pledge, reason)
     db.session.flush()
     return pledge

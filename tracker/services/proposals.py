@@ -22,7 +22,7 @@ from tracker import program_text
 from tracker.extensions import db
 from tracker.models import Cosponsor, Member, Organization, Plank, Proposal, ProposalComment
 from tracker.models.base import utcnow
-from tracker.services import audit
+from tracker.services import audit, outbox
 from tracker.services import program as program_service
 from tracker.vocabulary import PLANK_TIERS, PROPOSAL_KINDS
 
@@ -136,6 +136,7 @@ def withdraw(proposal: Proposal, member: Member, now: datetime | None = None) ->
     proposal.status = "withdrawn"
     proposal.decided_at = now or utcnow()
     audit.record(proposal.organization_id, "proposal.withdraw", proposal, member=member)
+    outbox.proposal_changed(proposal, "was withdrawn by its author")
 
 
 def comment(proposal: Proposal, member: Member, body: str, parent: ProposalComment | None = None,

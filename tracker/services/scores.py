@@ -36,7 +36,7 @@ from tracker.extensions import db
 from tracker.models import (Alignment, Excusal, Organization, Person, PersonIdentifier, Plank, ProgramVersion,
                             RollCall, Score, Term, VotePosition)
 from tracker.models.base import utcnow
-from tracker.services import audit
+from tracker.services import audit, outbox
 from tracker.services.bulk import chunks
 from tracker.services.ingest import ImportContext, ImportOptions, ImportResult, run_import
 
@@ -191,12 +191,37 @@ def recompute(organization: Organization) -> dict:
     inputs = load_inputs(organization.id)
     tallies = scoring.tally(inputs["positions"], inputs["alignments"],
                             inputs["terms"] if not inputs["terms"].empty else None, inputs["excusals"], options)
+    bands_before = _overall_bands(organization)
     _store_scores(organization.id, tallies, options)
+    _report_band_crossings(organization, bands_before)
     db.session.commit()
     return {"scores": len(tallies), "people": int(tallies["person_id"].nunique()) if len(tallies) else 0,
             "roll_calls": int(inputs["alignments"]["roll_call_id"].nunique()) if len(inputs["alignments"]) else 0,
             "positions": len(inputs["positions"]), "rule_set": options.rule_set_name(),
             "seconds": round(time.perf_counter() - started, 3)}
+
+
+def _overall_bands(organization: Organization) -> dict[int, tuple[str | None, float | None, str]]:
+    """person id -> (word band, score, name) of every stored overall lifetime score."""
+    if not organization.score_bands:
+        return {}
+    rows = db.session.execute(select(Score.person_id, Score.score_exact, Person.name)
+                              .join(Person, Person.id == Score.person_id)
+                              .where(Score.organization_id == organization.id, Score.scope == "overall",
+                                     Score.window == "lifetime", Score.crucial_only.is_(False))).all()
+    return {person_id: (scoring.band_for(exact, organization.score_bands),
+                        float(exact) if exact is not None else None, name) for person_id, exact, name in rows}
+
+
+def _report_band_crossings(organization: Organization, before: dict) -> None:
+    """An outbox event for each official whose overall score moved into another word band
+    (a first score, or one that fell to insufficient data, crosses nothing)."""
+    if not organization.score_bands:
+        return
+    for person_id, (band, score, name) in sorted(_overall_bands(organization).items()):
+        old = before.get(person_id, (None, None, name))[0]
+        if old is not None and band is not None and band != old:
+            outbox.score_band_crossed(organization.id, person_id, name, old, band, score)
 
 
 _SCORE_INSERT_COLUMNS = ["organization_id", "person_id", "scope", "plank_id", "window", "crucial_only", "score_exact",
@@ -456,6 +481,7 @@ class AlignmentLoader:
                 duplicates += 1
                 continue
             before = None if current is None else {k: getattr(current, k) for k in values}
+            newly_counted = status == "approved" and (current is None or current.status != "approved")
             if current is None:
                 current = Alignment(organization_id=org_id, roll_call_id=roll_call_id, plank_id=plank.id,
                                     proposed_by_id=actor_id, **values)
@@ -470,6 +496,8 @@ class AlignmentLoader:
             audit.record(org_id, "alignment.import", current, before=before,
                          after={**values, "roll_call_id": roll_call_id, "plank_id": plank.id},
                          member=context.options.actor, note=f"{context.path.name} line {line}")
+            if newly_counted:
+                outbox.roll_call_aligned(db.session.get(RollCall, roll_call_id), plank, values["pro_position"])
             imported += 1
         return imported, duplicates
 
