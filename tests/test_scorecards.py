@@ -332,3 +332,59 @@ def test_explanations_are_reused_only_for_the_same_stored_score(client, org, mon
     scores.recompute(org)
     assert "100 × 3 ÷ 6 = 50.00" in client.get(url).data.decode()
     assert len(calls) == 2
+
+
+def test_pledge_status_and_money_flags_sit_beside_the_score(client, org):
+    """Home cards, the index and the top of an official's page carry the score, the pledge status
+    and the money flags together (before the roll-call table)."""
+    world = scored_world(org)
+    person = world.people[0]
+    pledge, clause = sign_pledge(org, person, world.version)
+    add_flag(org, person, clause, publication="published")
+    pledge.status = "broken"
+    db.session.commit()
+    html = client.get(f"/scorecards/people/{person.id}").data.decode()
+    top = html[html.index('class="score-summary"'):html.index('id="votes-h"')]
+    assert 'class="big-score">50<' in top
+    assert "Pledge broken" in top and "1 receipt breaking the pledge" in top
+    assert "$1,500.00 corporate money" in top  # corporate PAC $1,000 + business $500
+    index = client.get("/scorecards/").data.decode()
+    row = index[index.index(">Official A<"):index.index(">Official B<")]
+    assert "Pledge broken" in row and "1 receipt breaking the pledge" in row and "$1,500.00 corporate money" in row
+    row_b = index[index.index(">Official B<"):index.index(">Official C<")]
+    assert "No pledge signed" in row_b and "breaking" not in row_b and "$2,500.00 corporate money" in row_b
+    home = client.get("/").data.decode()
+    card = home[home.index("Official A"):home.index("Official B")]
+    assert "Pledge broken" in card and "1 receipt breaking the pledge" in card
+    downloaded = list(csv.DictReader(io.StringIO(client.get("/scorecards/officials.csv").data.decode())))
+    assert [r["Receipts breaking the pledge"] for r in downloaded] == ["1", "0", "0"]
+
+
+def test_a_draft_flag_is_not_counted_beside_the_score(client, org):
+    world = scored_world(org)
+    _, clause = sign_pledge(org, world.people[0], world.version)
+    add_flag(org, world.people[0], clause, publication="draft")
+    html = client.get(f"/scorecards/people/{world.people[0].id}").data.decode()
+    assert "Pledge signed" in html and "breaking the pledge" not in html
+
+
+@pytest.mark.parametrize("status", ["pending", "withdrawn"])
+def test_an_unsigned_pledge_is_public_nowhere(client, org, status):
+    """A pledge never signed (pending, or withdrawn before signing) is hidden on its own page from
+    the public, so the scorecard, the index, its CSV, the badge and the API do not show it either."""
+    world = scored_world(org)
+    person = world.people[0]
+    pledge, _ = sign_pledge(org, person, world.version, status="pending")
+    pledge.status = status
+    db.session.commit()
+    assert client.get(f"/candidates/pledges/{pledge.id}").status_code == 404
+    official = client.get(f"/scorecards/people/{person.id}").data.decode()
+    assert "status-pending" not in official and "status-withdrawn" not in official
+    assert "No pledge signed" in official and "a" * 64 not in official
+    index = client.get("/scorecards/").data.decode()
+    assert "status-pending" not in index and "status-withdrawn" not in index
+    downloaded = list(csv.DictReader(io.StringIO(client.get("/scorecards/officials.csv").data.decode())))
+    assert [r["Pledge"] for r in downloaded] == ["none", "none", "none"]
+    assert client.get("/scorecards/officials.json").json["data"][0]["pledge"] == "none"
+    assert "pledge none" in client.get(f"/badge/{person.id}.svg").data.decode()
+    assert client.get("/api/v1/pledges").json["data"] == []

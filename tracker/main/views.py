@@ -1,7 +1,8 @@
 """The home page: what this is, and where to go."""
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
+from tracker.scorecards import queries as scorecard_queries
 from tracker.services import ballots as ballot_service
 from tracker.services import health, overview
 from tracker.web import current_organization, role_required
@@ -14,6 +15,16 @@ def home():
     org = current_organization()
     summary = overview.home_summary(org) if org else None
     return render_template("main/home.html", summary=summary)
+
+
+@bp.route("/search")
+def search():
+    """Officials and planks whose name or text contains ?q= (a plain GET form in the header)."""
+    org = current_organization()
+    query = request.args.get("q", "")
+    found = scorecard_queries.search(org, query) if org else {"text": "", "officials": [], "planks": [],
+                                                              "too_short": False}
+    return render_template("main/search.html", found=found)
 
 
 @bp.route("/me")
