@@ -112,7 +112,8 @@ def test_official_page_money_summary_pledge_and_published_flags_only(client, org
     html = client.get(f"/scorecards/people/{person.id}").data.decode()
     assert "corporate pac" in html and "$1,000.00" in html and "$250.00" in html
     assert "status-signed" in html and "a" * 64 in html
-    assert "violation" in html and "form460.csv line 3" in html and "rule org_tp_c" in html
+    assert "violation" in html and "form460.csv line 3" in html and "The donor is a corporate PAC" in html
+    assert "Accept no corporate money" in html and "cure days" not in html  # clauses as sentences
     assert f"/money/people/{person.id}" in html
     other_html = client.get(f"/scorecards/people/{other.id}").data.decode()
     assert "form460.csv line 3" not in other_html  # a draft flag is not public
@@ -388,3 +389,38 @@ def test_an_unsigned_pledge_is_public_nowhere(client, org, status):
     assert client.get("/scorecards/officials.json").json["data"][0]["pledge"] == "none"
     assert "pledge none" in client.get(f"/badge/{person.id}.svg").data.decode()
     assert client.get("/api/v1/pledges").json["data"] == []
+
+
+def test_a_flag_on_an_individual_shows_employer_and_title_not_a_rule_id(client, org):
+    world = scored_world(org)
+    person = world.people[0]
+    _, clause = sign_pledge(org, person, world.version)
+    from tracker.models import Committee, Contribution, Flag
+    donor = db.session.execute(db.select(Contribution).join(
+        Committee, Committee.committee_id == Contribution.recipient_committee_id)
+        .where(Committee.person_id == person.id, Contribution.donor_class == "individual")).scalar_one()
+    donor.employer, donor.occupation, donor.rule = "ACME OIL CORP", "CHIEF EXECUTIVE OFFICER", "entity.IND"
+    db.session.add(Flag(organization_id=org.id, pledge_clause_id=clause.id, contribution_id=donor.id,
+                        person_id=person.id, status="warning", amount_cents=donor.amount_cents,
+                        net_cents=donor.amount_cents, publication="published",
+                        evidence={"rule": "entity.IND", "reason": "executive", "classification": {"donor_class": "individual"}}))
+    db.session.commit()
+    html = client.get(f"/scorecards/people/{person.id}").data.decode()
+    assert ("The donor is a company executive, going by the occupation filed: filed as CHIEF EXECUTIVE OFFICER "
+            "at ACME OIL CORP. Rule: the filing lists the donor with entity code IND.") in html
+    assert "rule entity.IND" not in html
+    money_page = client.get(f"/money/people/{person.id}").data.decode()
+    assert "filed as CHIEF EXECUTIVE OFFICER at ACME OIL CORP" in money_page
+    downloaded = list(csv.DictReader(io.StringIO(client.get(f"/scorecards/people/{person.id}/flags.csv").data.decode())))
+    assert "filed as CHIEF EXECUTIVE OFFICER at ACME OIL CORP" in downloaded[0]["Why it is flagged"]
+
+
+def test_the_how_box_gives_the_rules_in_words_before_the_rule_set_id(client, org):
+    world = scored_world(org)
+    html = client.get(f"/scorecards/people/{world.people[0].id}").data.decode()
+    box = html[html.index('<details class="how" open>'):]
+    box = box[:box.index("</details>")]
+    assert box.index("Absences are left out of the score.") < box.index("absence=exclude;")
+    assert "A score needs at least 4 counted roll calls." in box
+    assert 'href="/method#62-vote-score-default-formula"' in box
+    assert "Rule set in force" not in box

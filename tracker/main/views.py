@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
+from tracker.main.method import method_html
 from tracker.scorecards import queries as scorecard_queries
 from tracker.services import ballots as ballot_service
 from tracker.services import health, overview
@@ -25,6 +26,12 @@ def search():
     found = scorecard_queries.search(org, query) if org else {"text": "", "officials": [], "planks": [],
                                                               "too_short": False}
     return render_template("main/search.html", found=found)
+
+
+@bp.route("/method")
+def method():
+    """How scores and money flags are worked out: the project's METHOD.md as a page."""
+    return render_template("main/method.html", method_html=method_html())
 
 
 @bp.route("/me")

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from tracker import scoring
+from tracker import money, scoring
 from tracker.extensions import db
 from tracker.models import (Alignment, Body, Committee, Contribution, Excusal, Flag, Person, Plank,
                             Pledge, PledgeClause, ProgramVersion, RollCall, Score, Term, VotePosition)
@@ -205,7 +205,7 @@ PLANK_SCORE_COLUMNS = [("plank", "Plank"), ("score", "Score"), ("band", "In word
 MONEY_COLUMNS = [("donor_class", "Donor class"), ("receipts", "Receipts"), ("dollars", "Amount ($)")]
 FLAG_COLUMNS = [("status", "Status"), ("clause", "Pledge clause"), ("donor_name", "Donor"),
                 ("received_on", "Received"), ("dollars", "Amount ($)"), ("net_dollars", "Net after refunds ($)"),
-                ("source", "Filing line")]
+                ("reason", "Why it is flagged"), ("source", "Filing line")]
 
 
 def person_or_none(org, person_id: int) -> Person | None:
@@ -376,6 +376,8 @@ def flag_table(org, person) -> Table:
             "status": flag.status, "clause": kind, "donor_name": c.donor_name, "received_on": c.received_on,
             "dollars": _money_dollars(flag.amount_cents), "net_dollars": _money_dollars(flag.net_cents),
             "source": f"{c.source_file} line {c.source_line}" + (f", transaction {c.tran_id}" if c.tran_id else ""),
+            "reason": money.flag_reason(flag.evidence, {"donor_class": c.donor_class, "rule": c.rule,
+                                                        "employer": c.employer, "occupation": c.occupation}),
             "evidence": flag.evidence})
     return table
 
