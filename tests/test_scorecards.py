@@ -359,6 +359,7 @@ def test_pledge_status_and_money_flags_sit_beside_the_score(client, org):
     assert "Pledge broken" in card and "1 receipt breaking the pledge" in card
     downloaded = list(csv.DictReader(io.StringIO(client.get("/scorecards/officials.csv").data.decode())))
     assert [r["Receipts breaking the pledge"] for r in downloaded] == ["1", "0", "0"]
+    assert [r["Other flagged receipts"] for r in downloaded] == ["0", "0", "0"]
 
 
 def test_a_draft_flag_is_not_counted_beside_the_score(client, org):
@@ -409,6 +410,8 @@ def test_a_flag_on_an_individual_shows_employer_and_title_not_a_rule_id(client, 
     assert ("The donor is a company executive, going by the occupation filed: filed as CHIEF EXECUTIVE OFFICER "
             "at ACME OIL CORP. Rule: the filing lists the donor with entity code IND.") in html
     assert "rule entity.IND" not in html
+    top = html[html.index('class="score-summary"'):html.index('id="votes-h"')]
+    assert "1 other flagged receipt" in top and "breaking the pledge" not in top  # a warning, not a violation
     money_page = client.get(f"/money/people/{person.id}").data.decode()
     assert "filed as CHIEF EXECUTIVE OFFICER at ACME OIL CORP" in money_page
     downloaded = list(csv.DictReader(io.StringIO(client.get(f"/scorecards/people/{person.id}/flags.csv").data.decode())))

@@ -22,6 +22,9 @@ from tracker.services.paging import RowsPage
 CORPORATE_CLASSES = ("corporate_pac", "corp_nonstock_pac", "trade_assoc_pac", "cooperative_pac",
                      "business_entity")
 LIFETIME = "lifetime"
+# Published flags that do not break the pledge but are worth a look (executives' money, a class
+# under review, money returned late); counted beside the score after the violations.
+WARNING_FLAG_STATUSES = ("warning", "under_review", "late_cure")
 # A pledge is public once signed (on line or on paper): an unsigned one, pending or withdrawn before
 # signing, is the committee's only, on the scorecards, the badge and the API as on its own page.
 PUBLIC_PLEDGE = Pledge.signed_at.is_not(None)
@@ -106,6 +109,7 @@ class IndexFilters:
 INDEX_COLUMNS = [("name", "Official"), ("body", "Body"), ("office", "Office"), ("score", "Score"),
                  ("band", "In words"), ("status", "Score status"), ("counted", "Votes counted"),
                  ("pledge", "Pledge"), ("violations", "Receipts breaking the pledge"),
+                 ("warnings", "Other flagged receipts"),
                  ("corporate_dollars", "Corporate money ($)"),
                  ("unclassified_receipts", "Receipts not yet classified")]
 
@@ -140,13 +144,18 @@ def index_statement(org, filters: IndexFilters):
         .where(Flag.person_id == Person.id, Flag.publication == "published", Flag.status == "violation")
         .correlate(Person).scalar_subquery()
     )
+    warnings = (
+        db.select(func.count(Flag.id))
+        .where(Flag.person_id == Person.id, Flag.publication == "published", Flag.status.in_(WARNING_FLAG_STATUSES))
+        .correlate(Person).scalar_subquery()
+    )
     term = aliased(Term)
     body = aliased(Body)
     query = (
         db.select(Person.id, Person.name, Person.sort_name, body.name.label("body"), body.id.label("body_id"),
                   term.office, Score.score_display, Score.score_exact, Score.status, Score.counted,
                   pledge_status.label("pledge"), corporate_cents.label("corporate_cents"),
-                  unclassified.label("unclassified"), violations.label("violations"))
+                  unclassified.label("unclassified"), violations.label("violations"), warnings.label("warnings"))
         .select_from(Person)
         .join(term, term.id == latest_term)
         .join(body, body.id == term.body_id)
@@ -178,7 +187,7 @@ def index_rows(rows, bands) -> list[dict]:
         "score": row.score_display, "score_exact": row.score_exact, "band": band_for(row.score_exact, bands),
         "status": row.status or "not_scored", "counted": row.counted or 0, "pledge": row.pledge or "none",
         "corporate_dollars": _money_dollars(row.corporate_cents), "unclassified_receipts": row.unclassified or 0,
-        "violations": row.violations or 0,
+        "violations": row.violations or 0, "warnings": row.warnings or 0,
     } for row in rows]
 
 
@@ -265,6 +274,7 @@ def official_page(org, person) -> dict:
     return {
         "overall": overall, "crucial": crucial, "explained": explained, "plank_boxes": plank_boxes,
         "violations": sum(1 for row in flags.rows if row["status"] == "violation"),
+        "warnings": sum(1 for row in flags.rows if row["status"] in WARNING_FLAG_STATUSES),
         "corporate_dollars": round(sum(row["dollars"] for row in money.rows if row["corporate"]), 2),
         "unclassified_receipts": sum(row["receipts"] for row in money.rows if row["donor_class"] == "not yet classified"),
         "band": band_for(overall.score_exact if overall else None, bands),
