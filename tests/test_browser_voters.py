@@ -83,3 +83,49 @@ def test_verifying_an_uploaded_file_on_a_desktop(live_server, browser, tmp_path)
     assert _check(page, signed.decode("utf-8").rstrip("\n")).startswith(
         "The text does not match exactly, but only the line break at its very end differs")
     page.close()
+
+
+def _official_page(browser, live_server, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(live_server + "/search?q=Darnell")
+    page.get_by_role("link", name="Darnell Brooks").click()
+    page.wait_for_url("**/scorecards/people/*")
+    page.locator("[data-chart='chart-planks'] .main-svg").first.wait_for()
+    return page
+
+
+def test_on_a_phone_the_chart_has_no_toolbar_and_every_vote_is_in_sight(live_server, browser):
+    page = _official_page(browser, live_server, 375)
+    chart = page.locator("[data-chart='chart-planks']")
+    chart.click()  # a tap: plotly shows its toolbar on a touch when there is one
+    assert page.locator("[data-chart='chart-planks'] .modebar").count() == 0  # nothing over the title
+    # The roll-call table stacks into cards: each row's vote is labelled and on the screen's width.
+    first_row = page.locator("table.roll-calls tbody tr").first
+    their_vote = first_row.locator("td[data-label='Their vote']")
+    box = their_vote.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375
+    assert their_vote.evaluate("e => getComputedStyle(e, '::before').content") == '"Their vote"'
+    assert their_vote.inner_text().strip() in ("yes", "no", "abstain", "absent", "not voting", "present")
+    flags = page.locator("#pledge-h ~ .table-wrap table tbody tr").first.locator("td[data-label='Why']")
+    box = flags.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375 and "The donor is" in flags.inner_text()
+    note = page.locator(".chart-note").first
+    assert note.inner_text().startswith("Not in the chart: 9 planks with fewer than 4 counted roll calls")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.close()
+
+
+def test_on_a_desktop_the_chart_toolbar_shows_on_hover_clear_of_the_title(live_server, browser):
+    page = _official_page(browser, live_server, 1280)
+    chart = page.locator("[data-chart='chart-planks']")
+    chart.hover()
+    toolbar = page.locator("[data-chart='chart-planks'] .modebar")
+    toolbar.wait_for()
+    title = page.locator("[data-chart='chart-planks'] .gtitle").bounding_box()
+    bar = toolbar.bounding_box()
+    overlap = not (bar["x"] >= title["x"] + title["width"] or title["x"] >= bar["x"] + bar["width"]
+                   or bar["y"] >= title["y"] + title["height"] or title["y"] >= bar["y"] + bar["height"])
+    assert not overlap, (title, bar)
+    # On a desktop the roll-call table is a table: its header row is on screen.
+    assert page.locator("table.roll-calls thead th", has_text="Their vote").is_visible()
+    page.close()

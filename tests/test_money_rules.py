@@ -259,9 +259,8 @@ def test_an_executive_flag_says_why_in_words_with_the_employer_and_title_as_file
     flagged = money.evaluate_clause("no_corporate_money", {}, line, real["itcont_classes"].loc[[36]], date(2019, 1, 1))
     assert flagged["status"].tolist() == ["warning"] and flagged["rule"].tolist() == ["entity.IND"]
     reason = money.flag_reason(flagged["evidence"].iloc[0])
-    assert reason == ("The donor is a company executive, going by the occupation filed: filed as SENIOR VICE "
-                      "PRESIDENT at NEW YORK LIFE INSURANCE COMPANY. Rule: the filing lists the donor with "
-                      "entity code IND.")
+    assert reason == ("The donor is a company executive, by the title filed: SENIOR VICE PRESIDENT at NEW YORK "
+                      "LIFE INSURANCE COMPANY. Rule: the filing lists the donor with entity code IND.")
     assert "entity.IND" not in reason
 
 
@@ -284,3 +283,12 @@ def test_a_corporate_pac_flag_names_the_class_and_the_rule():
     # Evidence without a reason (an older flag): the contribution's own class and rule speak.
     assert money.flag_reason({}, {"donor_class": "business_entity", "rule": "name.legal_suffix"}).startswith(
         "The donor is a business. Rule: the donor's name ends")
+
+
+def test_an_individual_under_review_is_quoted_as_filed():
+    reason = money.flag_reason({"reason": "classification_review", "rule": "conflict.ind_legal_suffix",
+                                "classification": {"donor_class": "review"},
+                                "filed": {"employer": "SELF", "occupation": "OWNER"}})
+    assert reason == ("This receipt has a donor whose class is not settled yet; a person must check it before it "
+                      "can count. Filed as OWNER at SELF. Rule: the filing lists the donor as an individual, but "
+                      "the name ends like a company's, so a person must check.")

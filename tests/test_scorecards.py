@@ -407,15 +407,15 @@ def test_a_flag_on_an_individual_shows_employer_and_title_not_a_rule_id(client, 
                         evidence={"rule": "entity.IND", "reason": "executive", "classification": {"donor_class": "individual"}}))
     db.session.commit()
     html = client.get(f"/scorecards/people/{person.id}").data.decode()
-    assert ("The donor is a company executive, going by the occupation filed: filed as CHIEF EXECUTIVE OFFICER "
-            "at ACME OIL CORP. Rule: the filing lists the donor with entity code IND.") in html
+    assert ("The donor is a company executive, by the title filed: CHIEF EXECUTIVE OFFICER at ACME OIL CORP. "
+            "Rule: the filing lists the donor with entity code IND.") in html
     assert "rule entity.IND" not in html
     top = html[html.index('class="score-summary"'):html.index('id="votes-h"')]
     assert "1 other flagged receipt" in top and "breaking the pledge" not in top  # a warning, not a violation
     money_page = client.get(f"/money/people/{person.id}").data.decode()
-    assert "filed as CHIEF EXECUTIVE OFFICER at ACME OIL CORP" in money_page
+    assert "by the title filed: CHIEF EXECUTIVE OFFICER at ACME OIL CORP" in money_page
     downloaded = list(csv.DictReader(io.StringIO(client.get(f"/scorecards/people/{person.id}/flags.csv").data.decode())))
-    assert "filed as CHIEF EXECUTIVE OFFICER at ACME OIL CORP" in downloaded[0]["Why it is flagged"]
+    assert "CHIEF EXECUTIVE OFFICER at ACME OIL CORP" in downloaded[0]["Why it is flagged"]
 
 
 def test_the_how_box_gives_the_rules_in_words_before_the_rule_set_id(client, org):
@@ -427,3 +427,19 @@ def test_the_how_box_gives_the_rules_in_words_before_the_rule_set_id(client, org
     assert "A score needs at least 4 counted roll calls." in box
     assert 'href="/method#62-vote-score-default-formula"' in box
     assert "Rule set in force" not in box
+
+
+def test_planks_left_out_of_the_chart_are_listed_under_it(client, org):
+    """Plank 1 of the world has 3 counted roll calls, plank 2 has 2: with a minimum of 3 the chart
+    draws plank 1 only, and says which plank it leaves out and why."""
+    from tracker.services import scores as score_service
+    world = scored_world(org, plank_titles=["Housing", "Transit", "Air"])
+    score_service.set_options(org, {"min_counted_votes": 3})
+    db.session.commit()
+    html = client.get(f"/scorecards/people/{world.people[1].id}").data.decode()
+    note = html[html.index('class="chart-note"'):]
+    note = note[:note.index("</div>")]
+    assert "Not in the chart: 1 plank" in note and "fewer than 3 counted roll calls" in note
+    assert "<li>Transit (2 counted)</li>" in note and "Housing" not in note
+    chart = json.loads(html.split('id="chart-planks">', 1)[1].split("</script>", 1)[0])
+    assert chart["data"][0]["x"] == ["Housing"]

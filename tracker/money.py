@@ -860,8 +860,9 @@ RULE_WORDS = {
     "committee.not_found": "the filing lists a committee that is not in the imported committee files",
 }
 FLAG_REASON_WORDS = {
-    "executive": "a company executive, going by the occupation filed",
-    "company_insider": "an executive or lobbyist of a company on the organization's fossil-fuel list",
+    "executive": "a company executive, by the title filed",
+    "company_insider": "an executive or lobbyist of a company on the organization's fossil-fuel list, by the "
+                       "title and employer filed",
     "company_pac": "a PAC connected to a company on the organization's fossil-fuel list",
     "corporate_adjacent": "comes from a donor close to corporations without being a corporate PAC, a warning under this clause",
     "before_signing": "was received before the pledge was signed, so it breaks nothing",
@@ -904,14 +905,16 @@ def flag_reason(evidence: dict | None, donor: dict | None = None) -> str:
     elif reason in DONOR_CLASS_WORDS:
         sentence = f"The donor is {DONOR_CLASS_WORDS[reason]}"
     elif reason in FLAG_REASON_WORDS:
-        sentence = f"This receipt {FLAG_REASON_WORDS[reason]}; the donor is " + \
-            DONOR_CLASS_WORDS.get(donor_class, "not yet classified")
+        sentence = f"This receipt {FLAG_REASON_WORDS[reason]}"
+        if donor_class not in (None, "review", "unknown"):
+            sentence += f"; the donor is {DONOR_CLASS_WORDS.get(donor_class, donor_class)}"
     else:
         sentence = f"The donor is {DONOR_CLASS_WORDS.get(donor_class, 'not yet classified')}"
     employer, occupation = field("employer"), field("occupation")
     if (donor_class in ("individual", "review") or reason in ("executive", "company_insider")) \
             and (employer or occupation):
-        sentence += f": filed as {occupation or 'no occupation given'} at {employer or 'no employer given'}"
+        job = f"{occupation or 'no occupation given'} at {employer or 'no employer given'}"
+        sentence += f": {job}" if reason in ("executive", "company_insider") else f". Filed as {job}"
     if rule:
         sentence += f". Rule: {rule_words(rule)}"
     return sentence + "."

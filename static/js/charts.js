@@ -9,7 +9,10 @@
       var source = document.getElementById(target.getAttribute("data-chart"));
       if (!source) { return; }
       var figure = JSON.parse(source.textContent);
-      window.Plotly.newPlot(target, figure.data, figure.layout, {responsive: true, displaylogo: false});
+      // No toolbar on a phone: it would sit over the chart's title (the table has the numbers).
+      var narrow = window.matchMedia("(max-width: 40rem)").matches;
+      window.Plotly.newPlot(target, figure.data, figure.layout,
+                            {responsive: true, displaylogo: false, displayModeBar: narrow ? false : "hover"});
     });
   }
   if (document.readyState === "loading") {

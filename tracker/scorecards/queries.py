@@ -272,6 +272,7 @@ def official_page(org, person) -> dict:
                                                                  if s.plank_id in planks else 0))]
     money, flags = money_summary(org, person), flag_table(org, person)
     return {
+        "min_counted_votes": score_service.get_options(org).min_counted_votes,
         "overall": overall, "crucial": crucial, "explained": explained, "plank_boxes": plank_boxes,
         "violations": sum(1 for row in flags.rows if row["status"] == "violation"),
         "warnings": sum(1 for row in flags.rows if row["status"] in WARNING_FLAG_STATUSES),
