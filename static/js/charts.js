@@ -9,8 +9,9 @@
       var source = document.getElementById(target.getAttribute("data-chart"));
       if (!source) { return; }
       var figure = JSON.parse(source.textContent);
-      // No toolbar on a phone: it would sit over the chart's title (the table has the numbers).
-      var narrow = window.matchMedia("(max-width: 40rem)").matches;
+      // No toolbar on a phone: at 375 px its buttons sit over the chart's title (the table has the
+      // numbers). From 480 px on, the title (left) and the toolbar (right) fit side by side.
+      var narrow = window.matchMedia("(max-width: 30rem)").matches;
       window.Plotly.newPlot(target, figure.data, figure.layout,
                             {responsive: true, displaylogo: false, displayModeBar: narrow ? false : "hover"});
     });
