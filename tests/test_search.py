@@ -22,6 +22,7 @@ def test_search_finds_planks_and_links_their_program_anchor(client, org):
     html = client.get("/search?q=TRANSIT").data.decode()
     assert f'href="/program/#plank-{plank.key}"' in html and f'href="/scorecards/planks/{plank.id}"' in html
     assert "Public housing for all" not in html
+    assert f'id="plank-{plank.key}"' in client.get("/program/").data.decode()  # the anchor exists
     assert "No official's name contains “TRANSIT”" in html
 
 
