@@ -25,6 +25,9 @@ _TITLE_RE = re.compile(r"^(?:(?:%s)\.?\s+)+" % "|".join(re.escape(t) for t in _T
 _SUFFIX_RE = re.compile(r"(?:,?\s+(?:jr|sr|ii|iii|iv|v))+\.?$")
 _PARENS_RE = re.compile(r"\([^)]*\)")  # "García (IL)", "Carter (GA)": state tags, not names
 _NON_WORD_RE = re.compile(r"[^a-z\s-]")
+# What a key drops: only the punctuation of a name as filed. Digits, symbols and letters outside a-z
+# stay, so "Number0" and "Number99" (or two names in another script) stay two voters.
+_KEY_PUNCTUATION_RE = re.compile(r"[.,;:\"\u201c\u201d]")
 _SPACES_RE = re.compile(r"\s+")
 
 
@@ -33,7 +36,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def _words(raw: str | None) -> list[str]:
+def _words(raw: str | None, keep_symbols: bool = False) -> list[str]:
     if raw is None:
         return []
     text = strip_accents(str(raw)).lower().strip()
@@ -51,12 +54,13 @@ def _words(raw: str | None) -> list[str]:
             text = head
     text = _SUFFIX_RE.sub("", text)
     text = text.replace(".", ". ")
-    text = _NON_WORD_RE.sub(" ", text).replace("-", " ")
+    text = (_KEY_PUNCTUATION_RE if keep_symbols else _NON_WORD_RE).sub(" ", text).replace("-", " ")
     words = text.split()
     words = [w for w in words if w not in {"jr", "sr", "ii", "iii", "iv"}]
     if len(words) > 2:
-        # Middle initials ("John Q. Smith") are dropped; a leading initial ("J. Smith") is kept.
-        words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]
+        # Middle initials ("John Q. Smith") are dropped; a leading initial ("J. Smith") is kept,
+        # and so is a lone digit or symbol ("Seat 7 Smith").
+        words = [words[0]] + [w for w in words[1:-1] if len(w) > 1 or not w.isalpha()] + [words[-1]]
     return words
 
 
@@ -65,6 +69,14 @@ def normalize_name(raw: str | None) -> str:
     (Council Member, Mayor, Rep., Dr. ...), suffixes (Jr, Sr, II, III) or middle initials;
     "Last, First" becomes "first last". Returns "" for a blank name."""
     return " ".join(_words(raw))
+
+
+def name_key(raw: str | None) -> str:
+    """The name part of a voter key ("name:<key>") or a person key: ``normalize_name`` that keeps
+    digits, symbols and letters outside a-z, so names that differ only in those stay apart
+    ("Number0" -> "number0", "Number99" -> "number99"). For a name of plain letters it is
+    ``normalize_name``, so keys stored before stay the same. Matching still uses normalize_name."""
+    return " ".join(_words(raw, keep_symbols=True))
 
 
 def name_variants(raw: str | None) -> list[str]:

@@ -12,7 +12,7 @@ from typing import Iterator
 
 import pandas as pd
 
-from imports.names import normalize_name
+from imports.names import name_key
 from imports.base import Batch, Parser, RowError, register
 from imports.csv_common import header_of, read_chunks, row_errors
 
@@ -64,7 +64,7 @@ class PeopleCsvParser(Parser):
         chunk = chunk.loc[~backwards].copy()
 
         chunk["scheme"] = chunk["scheme"].str.lower()
-        normalized = chunk["name"].map(normalize_name)
+        normalized = chunk["name"].map(name_key)
         chunk["person_key"] = ("name:" + normalized).where(chunk["id"] == "", chunk["scheme"] + ":" + chunk["id"])
         words = chunk["name"].str.split()
         people = pd.DataFrame({"person_key": chunk["person_key"], "name": chunk["name"],

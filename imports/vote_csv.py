@@ -16,7 +16,7 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from imports.names import normalize_name
+from imports.names import name_key
 from imports.base import Batch, Parser, RowError, register
 from imports.csv_common import header_of, read_chunks, row_errors
 from imports.vote_options import canonical_position
@@ -133,11 +133,11 @@ _NO_ID = ("", "")  # also what the malformed ids left among a column's categorie
 
 def _voter_key(given: str, person_id: str, name: str) -> str:
     """How the source knows the voter: the key given (an export read back), else the person_id
-    (scheme:id), else "name:" and the normalized name."""
+    (scheme:id), else "name:" and the key of the name (names.name_key)."""
     if given:
         return given
     scheme, value = _person_id(person_id)
-    return f"{scheme}:{value}" if scheme else "name:" + normalize_name(name)
+    return f"{scheme}:{value}" if scheme else "name:" + name_key(name)
 
 
 def _source_id(given: str, body: str, day: str, motion: str) -> str:

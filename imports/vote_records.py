@@ -19,7 +19,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from imports.base import FormatError, RowError
-from imports.names import normalize_name
+from imports.names import name_key
 from imports.vote_options import canonical_position
 
 ROLL_CALL_COLUMNS = [
@@ -158,11 +158,11 @@ def map_positions(raw_labels: pd.Series, extra: dict[str, str] | None = None) ->
 
 def voter_keys(scheme: str | None, ids: pd.Series, names: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(voter_key, voter_scheme): "scheme:id" where the source gives an id, else
-    "name:<normalized name>" (normalized once per distinct name)."""
+    "name:<name_key>" (digits and symbols kept; computed once per distinct name)."""
     ids = ids.astype(object).map(clean)
     has_id = ids.notna() if scheme else pd.Series(False, index=ids.index)
     distinct_names = pd.unique(names.astype(object))
-    normalized = names.map({n: normalize_name(n) for n in distinct_names})
+    normalized = names.map({n: name_key(n) for n in distinct_names})
     keys = ("name:" + normalized.astype(str)).astype(object)
     if scheme:
         keys = keys.where(~has_id, f"{scheme}:" + ids.astype(str))

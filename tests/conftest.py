@@ -1,5 +1,6 @@
 """Fixtures: an app per test on a clean database, on SQLite always and on PostgreSQL when
 TEST_DATABASE_URL is set (in CI it must be: a missing PostgreSQL run fails, it is not skipped)."""
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -135,30 +136,39 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture
-def live_server(tmp_path):
-    """The demo organization served by a real HTTP server in a thread; yields its base URL."""
+@contextlib.contextmanager
+def serve_demo(db_path):
+    """The demo organization served by a real HTTP server in a thread; yields (base URL, app)."""
     import threading
 
     from werkzeug.serving import make_server
 
     from tracker.services import demo
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "live", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.db'}"})
+    app = create_app({"TESTING": True, "SECRET_KEY": "live", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
     with app.app_context():
         db.create_all()
         demo.build()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", app
+    finally:
+        server.shutdown()
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture
-def browser():
+def live_server(tmp_path):
+    """The demo organization served by a real HTTP server in a thread; yields its base URL."""
+    with serve_demo(tmp_path / "live.db") as (base_url, _app):
+        yield base_url
+
+
+@contextlib.contextmanager
+def chromium_browser():
     """Debian's chromium driven by Playwright. Missing chromium fails in CI instead of skipping."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
@@ -168,5 +178,14 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium driven by Playwright. Missing chromium fails in CI instead of skipping."""
+    with chromium_browser() as chromium:
         yield chromium
-        chromium.close()

@@ -1,7 +1,7 @@
 """Name normalization used to match voters filed by name to people."""
 import pytest
 
-from imports.names import name_variants, normalize_name
+from imports.names import name_key, name_variants, normalize_name
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -35,3 +35,27 @@ def test_name_variants_most_specific_first():
 
 def test_last_first_and_first_last_agree():
     assert normalize_name("Arreguín, Jesse") == normalize_name("Jesse Arreguin") == "jesse arreguin"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Number0", "number0"),
+    ("Number99", "number99"),
+    ("Seat 7 Smith", "seat 7 smith"),
+    ("Smith & Jones", "smith & jones"),
+    ("Иван Петров", "иван петров"),
+    # plain-letter names give the same key as before: keys already stored stay valid
+    ("Council Member Sam Liccardo", "sam liccardo"),
+    ("Smith, John Q., Jr.", "john smith"),
+    ("Dr. Mary-Ann O'Neil", "mary ann oneil"),
+    ('Charles "Chappie" Jones', "charles chappie jones"),
+    ("García (IL)", "garcia"),
+    (None, ""),
+])
+def test_name_key_keeps_digits_and_symbols(raw, expected):
+    assert name_key(raw) == expected
+
+
+def test_names_differing_only_in_digits_get_distinct_keys_but_match_alike():
+    keys = {name_key(f"Number{i}") for i in range(100)}
+    assert len(keys) == 100
+    assert {normalize_name(f"Number{i}") for i in range(100)} == {"number"}

@@ -109,3 +109,20 @@ def test_voters_move_to_their_own_table_and_back(empty_app):
     assert "voter" not in inspect(db.engine).get_table_names()
     with db.engine.connect() as conn:
         assert [tuple(r) for r in conn.execute(text(rows.format(key="voter_key", name="voter_name", join="")))] == stored
+
+
+def test_upgrade_makes_the_audit_log_append_only(empty_app):
+    """The migration installs the same triggers as create_all (tracker/models/append_only.py)."""
+    from tracker.models import AuditEvent, Organization
+    upgrade()
+    with db.engine.begin() as conn:
+        conn.execute(Organization.__table__.insert().values(id=1, slug="o", name="O"))
+        conn.execute(AuditEvent.__table__.insert().values(organization_id=1, actor_label="cli", action="a",
+                                                          entity_type="T"))
+    for statement in ("UPDATE audit_event SET note = 'x'", "DELETE FROM audit_event"):
+        with pytest.raises(Exception, match="audit events are append-only"):
+            with db.engine.begin() as conn:
+                conn.execute(text(statement))
+    downgrade(revision="d5a2f49e9020")
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_event"))

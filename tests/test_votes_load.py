@@ -374,3 +374,24 @@ def test_a_position_that_refers_to_a_missing_person_fails_the_import(app, org, t
         # The very connection the big import turned them off on has them on again, back in the pool.
         assert import_connections
         assert all(c.execute("PRAGMA foreign_keys").fetchone()[0] == 1 for c in import_connections)
+
+
+def test_voters_filed_by_names_differing_in_digits_stay_apart(app, org, tmp_path):
+    """"Number0" ... "Number99" are a hundred voters, not one voter with a hundred positions."""
+    rows = "".join(f"City Council,2024-03-01,M-1,Budget,passed,Number{i},Aye,\n" for i in range(100))
+    result = run(org, write(tmp_path, HEADER + rows))
+    assert result.status == "succeeded", result.message
+    assert (result.read, result.imported) == (100, 100)
+    keys = set(db.session.execute(db.select(Voter.voter_key).where(Voter.organization_id == org.id)).scalars())
+    assert keys == {f"name:number{i}" for i in range(100)}
+    assert count(VotePosition) == 100
+
+
+def test_people_filed_by_names_differing_in_digits_stay_apart(app, org, tmp_path):
+    rows = "".join(f"Number{i},,,,,,,,\n" for i in range(3))
+    path = write(tmp_path, "name,scheme,id,body,office,district,party,start,end\n" + rows, name="people.csv")
+    result = run(org, path, kind="people")
+    assert result.status == "succeeded", result.message
+    from tracker.models import Person
+    assert sorted(db.session.execute(db.select(Person.name).where(Person.organization_id == org.id)).scalars()) == \
+        ["Number0", "Number1", "Number2"]

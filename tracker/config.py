@@ -50,6 +50,14 @@ class Config:
         # the limits count. 0 trusts no such header.
         self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         self.PAGE_SIZE = _int("PAGE_SIZE", 50)
+        # Imports (tracker/services/ingest.py, jobs.py): a running import's worker writes a heartbeat
+        # every INTERVAL seconds; a run with none for TIMEOUT seconds is marked failed. Uploaded
+        # files are removed when their run ends; `cleanup-imports` removes any older than RETENTION.
+        self.IMPORT_HEARTBEAT_INTERVAL = _int("IMPORT_HEARTBEAT_INTERVAL", 15)
+        self.IMPORT_HEARTBEAT_TIMEOUT = _int("IMPORT_HEARTBEAT_TIMEOUT", 120)
+        self.UPLOAD_RETENTION_DAYS = _int("UPLOAD_RETENTION_DAYS", 7)
+        # The preview page dry-runs at most this much of an upload (its first whole lines).
+        self.IMPORT_PREVIEW_BYTES = _int("IMPORT_PREVIEW_KB", 2048) * 1024
 
 
 def load_config(overrides: dict | None = None) -> dict:

@@ -132,9 +132,9 @@ def _slug(name: str) -> str:
 
 def init_app(app) -> None:
     # One module per area adds its commands to the groups (explicit list: no auto-discovery).
-    from tracker.cli import ballots, money, scoring, votes
+    from tracker.cli import ballots, money, operations, scoring, votes
 
-    for area in (votes, money, scoring, ballots):
+    for area in (votes, money, scoring, ballots, operations):
         area.register(app, import_group, export_group)
     for command in (import_group, export_group, create_admin, demo_command):
         app.cli.add_command(command)

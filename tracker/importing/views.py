@@ -9,7 +9,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redi
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from imports import FormatError, parsers_of
+from imports import parsers_of
 from tracker.extensions import db
 from tracker.importing.forms import CancelForm, StartForm, UploadForm
 from tracker.models import ImportRowError, ImportRun
@@ -24,9 +24,7 @@ KIND_LABELS = {"votes": "Roll-call votes", "people": "People roster (ids, names,
 
 
 def upload_dir() -> Path:
-    path = Path(current_app.instance_path) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return jobs.upload_dir()
 
 
 def _own_upload(token: str) -> Path:
@@ -59,6 +57,7 @@ def _format_choices():
 @bp.route("/")
 @role_required("admin")
 def index():
+    ingest.fail_abandoned_runs(current_user.organization_id)
     page = db.paginate(
         db.select(ImportRun).filter_by(organization_id=current_user.organization_id)
         .order_by(ImportRun.started_at.desc(), ImportRun.id.desc()),
@@ -99,20 +98,12 @@ def preview():
         abort(404)
     path = _own_upload(token)
     params = {"body": body} if body else {}
-    result = ingest.run_import(current_user.organization, kind, path, jobs.LOADERS[kind],
-                               ingest.ImportOptions(fmt=fmt, strict=bool(strict), dry_run=True, params=params,
-                                                    actor=current_user))
-    tables = {}
-    if result.format:
-        try:
-            parser = ingest.resolve_parser(path, kind, result.format)
-            first = next(iter(parser.parse(path, **params)), None)
-            if first is not None:
-                tables = {name: frame.head(PREVIEW_ROWS) for name, frame in first.tables.items() if len(frame)}
-        except FormatError:
-            tables = {}
+    shown = ingest.preview(current_user.organization, kind, path, jobs.LOADERS[kind],
+                           ingest.ImportOptions(fmt=fmt, strict=bool(strict), params=params, actor=current_user),
+                           limit=current_app.config["IMPORT_PREVIEW_BYTES"], rows=PREVIEW_ROWS)
+    result, tables = shown.result, shown.tables
     start = StartForm(token=token, kind=kind, fmt=result.format or fmt, body=body, strict=strict)
-    return render_template("importing/preview.html", result=result, tables=tables, start=start,
+    return render_template("importing/preview.html", result=result, tables=tables, start=start, shown=shown,
                            cancel=CancelForm(token=token), file_name=token.split(".", 1)[1], kind=kind)
 
 
@@ -127,7 +118,7 @@ def start():
     options = ingest.ImportOptions(fmt=form.fmt.data, strict=bool(form.strict.data), actor=current_user, params=params)
     run = ingest.create_run(current_user.organization, form.kind.data, path, options, form.fmt.data,
                             display_name=form.token.data.split(".", 1)[1])
-    jobs.start(run.id, str(path), form.fmt.data, bool(form.strict.data), params, current_user.id)
+    jobs.start(run.id, str(path), form.fmt.data, bool(form.strict.data), params, current_user.id, remove_file=True)
     session["uploads"] = [t for t in session.get("uploads", []) if t != form.token.data]
     return redirect(url_for("importing.run", run_id=run.id))
 
@@ -147,6 +138,8 @@ def cancel():
 @role_required("admin")
 def run(run_id: int):
     run = _own_run(run_id)
+    if ingest.fail_abandoned_runs(run.organization_id, run.id):
+        db.session.refresh(run)
     errors = db.paginate(db.select(ImportRowError).filter_by(import_run_id=run.id)
                          .order_by(ImportRowError.line, ImportRowError.id),
                          page=page_number(), per_page=50, error_out=False)
@@ -158,6 +151,8 @@ def run(run_id: int):
 @role_required("admin")
 def progress(run_id: int):
     run = _own_run(run_id)
+    if ingest.fail_abandoned_runs(run.organization_id, run.id):
+        db.session.refresh(run)
     return jsonify({"id": run.id, "status": run.status, "progress": round(ingest.progress_of(run), 4),
                     "done": run.status not in ("pending", "running"), "read": run.read_count,
                     "imported": run.imported_count, "duplicates": run.duplicate_count, "errors": run.error_count})

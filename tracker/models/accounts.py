@@ -6,6 +6,7 @@ from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from tracker.models import append_only
 from tracker.models.base import OrgScoped, db, one_of, utcnow
 from tracker.vocabulary import ROLES
 
@@ -98,3 +99,6 @@ class AuditEvent(OrgScoped, db.Model):
     after: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+append_only.install(AuditEvent.__table__)

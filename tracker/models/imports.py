@@ -60,3 +60,7 @@ class ImportProgress(db.Model):
     import_run_id: Mapped[int] = mapped_column(ForeignKey("import_run.id", ondelete="CASCADE"), primary_key=True)
     progress: Mapped[float] = mapped_column(default=0.0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Who runs the import ("host:pid") and when it last said it was alive (PostgreSQL: every
+    # IMPORT_HEARTBEAT_INTERVAL seconds); ingest.fail_abandoned_runs reads both.
+    worker: Mapped[str | None] = mapped_column(String(200))
+    heartbeat_at: Mapped[datetime | None]

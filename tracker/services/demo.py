@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from tracker.extensions import db
 from imports.vote_options import canonical_position
-from tracker.models import (Alignment, Ballot, Body, Committee, Contribution, Endorsement, ImportRowError, Questionnaire,
+from tracker.models import (Alignment, AuditEvent, Ballot, Body, Committee, Contribution, Endorsement, ImportRowError, Questionnaire,
                             ImportRun, Member, Organization, Person, PersonIdentifier, Plank, Pledge, PledgeClause,
                             Program, ProgramVersion, QuestionnaireAnswer, RollCall, Term, Voter,
                             VotePosition, Flag)
@@ -92,20 +92,22 @@ BUSINESSES = ["Pacific Homes LLC", "Westshore Refining Company", "Bay Logistics,
               "Golden Gate Towing Co.", "Marina Properties Corp", "Eastbay Cannabis Collective"]
 
 
-def _clear(org_slug: str) -> None:
-    """Delete the demo organization and everything that belongs to it."""
+def _clear(org_slug: str) -> Organization | None:
+    """Delete everything that belongs to the demo organization except its audit events (append-only:
+    the database refuses to delete them) and the organization row they point at, which is returned
+    so the rebuild happens inside it. Deleting the demo's members leaves their events' actor_label."""
     org = db.session.execute(db.select(Organization).filter_by(slug=org_slug)).scalar_one_or_none()
     if org is None:
-        return
+        return None
     # Children before parents, so it works whether or not the database enforces cascades.
     runs = db.select(ImportRun.id).where(ImportRun.organization_id == org.id)
     db.session.execute(db.delete(ImportRowError).where(ImportRowError.import_run_id.in_(runs)))
     for mapper in sorted(db.Model.registry.mappers, key=lambda m: -_depth(m.local_table)):
         model = mapper.class_
-        if issubclass(model, OrgScoped):
+        if issubclass(model, OrgScoped) and model is not AuditEvent:
             db.session.execute(db.delete(model).where(model.organization_id == org.id))
-    db.session.execute(db.delete(Organization).where(Organization.id == org.id))
     db.session.flush()
+    return org
 
 
 def _depth(table, seen=()) -> int:
@@ -119,9 +121,11 @@ def _depth(table, seen=()) -> int:
 def build(seed: int = 2026) -> dict:
     """Rebuild the demo organization from scratch; the same seed always gives the same data."""
     rng = random.Random(seed)
-    _clear(DEMO_SLUG)
-    org = Organization(slug=DEMO_SLUG, name="Harbor City Progressive Alliance", city="Harbor City",
-                       description="A member-run independent political organization. We take no corporate money.")
+    org = _clear(DEMO_SLUG) or Organization(slug=DEMO_SLUG)
+    # Every setting as a new organization has it, whatever an earlier run or an admin changed.
+    org.name, org.city = "Harbor City Progressive Alliance", "Harbor City"
+    org.description = "A member-run independent political organization. We take no corporate money."
+    org.scoring_options = org.score_bands = org.ballot_settings = None
     db.session.add(org)
     db.session.flush()
     oid = org.id

@@ -11,14 +11,19 @@ parse (imports/, pure) -> loader.write() per batch, all inside ONE transaction -
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
+from datetime import datetime, timedelta
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
 
 import pyarrow as pa
-from sqlalchemy import insert, update
+from flask import current_app
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import OperationalError
 
 from imports import Batch, FormatError, RowError, detect, get_parser
 from imports.base import file_sha256
@@ -183,10 +188,20 @@ def run_import(organization, kind: str, path, loader_factory: Callable[[ImportCo
         run = create_run(organization, kind, path, options, parser.name, display_name)
     if run is not None:
         run.status, run.format = "running", parser.name
-        if db.session.get(ImportProgress, run.id) is None:
-            db.session.add(ImportProgress(import_run_id=run.id))
+        progress_row = db.session.get(ImportProgress, run.id) or ImportProgress(import_run_id=run.id)
+        progress_row.worker, progress_row.heartbeat_at = worker_name(), utcnow()
+        db.session.add(progress_row)
         db.session.commit()
         result.run_id = run.id
+    heartbeat = Heartbeat.start(run)
+    try:
+        return _parse_and_write(organization, path, loader_factory, options, run, parser, result)
+    finally:
+        heartbeat.stop()
+
+
+def _parse_and_write(organization, path: Path, loader_factory, options: ImportOptions, run: ImportRun | None,
+                     parser, result: ImportResult) -> ImportResult:
     context = ImportContext(organization=organization, run=run, options=options, path=path, parser_name=parser.name)
     loader = loader_factory(context)
     try:
@@ -255,6 +270,171 @@ def run_import(organization, kind: str, path, loader_factory: Callable[[ImportCo
         _store_outcome(run, result)
         db.session.commit()
     return result
+
+
+@dataclass
+class Preview:
+    """What the preview page shows: the dry run's result, the first rows of each table, and how
+    much of the file they come from (``sampled``: only the first ``read_bytes`` of ``size``)."""
+    result: ImportResult
+    tables: dict
+    size: int
+    read_bytes: int
+
+    @property
+    def sampled(self) -> bool:
+        return self.read_bytes < self.size
+
+
+def head_sample(path: Path, limit: int, folder: Path) -> Path:
+    """A copy of the first ``limit`` bytes of ``path`` cut after its last whole line, under the
+    same name in ``folder`` (sniffers look at the name too)."""
+    with path.open("rb") as handle:
+        head = handle.read(limit)
+    cut = head.rfind(b"\n")
+    sample = folder / path.name
+    sample.write_bytes(head[:cut + 1] if cut >= 0 else head)
+    return sample
+
+
+def preview(organization, kind: str, path, loader_factory, options: ImportOptions, limit: int,
+            rows: int = 20) -> Preview:
+    """A dry run of an upload for the preview page that reads at most ``limit`` bytes of it: a
+    larger file is previewed on its first ``limit`` bytes (whole lines), so a 180 MB upload costs
+    what a 2 MB one does. The format is recognized on the whole file's head either way."""
+    import tempfile
+
+    path = Path(path)
+    size = path.stat().st_size
+    options = ImportOptions(fmt=options.fmt, strict=options.strict, dry_run=True, actor=options.actor,
+                            params=options.params)
+    with tempfile.TemporaryDirectory(prefix="preview-") as folder:
+        target = path
+        if size > limit:
+            try:
+                options.fmt = resolve_parser(path, kind, options.fmt).name
+            except FormatError as error:
+                return Preview(_rejected_early(organization, kind, path, options, None, error, None), {}, size,
+                               min(size, limit))
+            target = head_sample(path, limit, Path(folder))
+        result = run_import(organization, kind, target, loader_factory, options)
+        tables = {}
+        if result.format:
+            try:
+                parser = resolve_parser(target, kind, result.format)
+                first = next(iter(parser.parse(target, **options.params)), None)
+                if first is not None:
+                    tables = {name: frame.head(rows) for name, frame in first.tables.items() if len(frame)}
+            except FormatError:
+                tables = {}
+        return Preview(result, tables, size, target.stat().st_size)
+
+
+def worker_name() -> str:
+    """This process, as the runs it works on record it: "host:pid"."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Heartbeat:
+    """A thread that stamps the run's ImportProgress.heartbeat_at every IMPORT_HEARTBEAT_INTERVAL
+    seconds while the import runs, through its own connection (outside the import's transaction).
+    If the process dies the stamps stop, and fail_abandoned_runs notices. Not on SQLite: the
+    import's transaction holds its one write lock to the end, so nobody else can write meanwhile;
+    there a dead worker is found by its process id."""
+
+    def __init__(self, run_id: int | None = None, engine=None, interval: float = 0.0):
+        self.run_id, self.engine, self.interval = run_id, engine, interval
+        self.stopped = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    @classmethod
+    def start(cls, run: ImportRun | None) -> "Heartbeat":
+        if run is None or run.id is None or db.engine.dialect.name == "sqlite":
+            return cls()
+        beat = cls(run.id, db.engine, float(current_app.config.get("IMPORT_HEARTBEAT_INTERVAL", 15)))
+        beat.thread = threading.Thread(target=beat._beat, name=f"import-heartbeat-{run.id}", daemon=True)
+        beat.thread.start()
+        return beat
+
+    def _beat(self) -> None:
+        while not self.stopped.wait(self.interval):
+            try:
+                with self.engine.connect() as connection:
+                    connection.execute(update(ImportProgress).where(ImportProgress.import_run_id == self.run_id)
+                                       .values(heartbeat_at=utcnow()))
+                    connection.commit()
+            except Exception:  # a missed beat is not the import's failure; the next one may pass
+                log.warning("heartbeat of import %s not written", self.run_id, exc_info=True)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        if self.thread is not None:
+            self.thread.join()
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def _why_abandoned(run: ImportRun, progress: ImportProgress | None, now: datetime, timeout: timedelta) -> str | None:
+    """Why the run's worker is known to be dead, or None while it may be alive (a queued RQ job
+    has no worker yet: it waits its turn)."""
+    if progress is None or not progress.worker:
+        return None
+    host, _, pid = progress.worker.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit() and not _process_alive(int(pid)):
+        return f"its worker process ({progress.worker}) is gone"
+    if db.engine.dialect.name != "sqlite" and progress.heartbeat_at is not None \
+            and now - progress.heartbeat_at > timeout:
+        return f"its worker ({progress.worker}) sent no heartbeat since {progress.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC"
+    return None
+
+
+def fail_abandoned_runs(organization_id: int | None = None, run_id: int | None = None) -> list[int]:
+    """Mark failed the pending or running imports whose worker died (killed, out of memory, a
+    restart): its process is gone from this host, or (PostgreSQL) no heartbeat came for
+    IMPORT_HEARTBEAT_TIMEOUT seconds. Their transaction died with them, so nothing of their file
+    was written. Returns the ids marked. The import pages and `cleanup-imports` call it."""
+    timeout = timedelta(seconds=current_app.config.get("IMPORT_HEARTBEAT_TIMEOUT", 120))
+    now = utcnow()
+    query = (select(ImportRun, ImportProgress)
+             .outerjoin(ImportProgress, ImportProgress.import_run_id == ImportRun.id)
+             .where(ImportRun.status.in_(("pending", "running"))))
+    if organization_id is not None:
+        query = query.where(ImportRun.organization_id == organization_id)
+    if run_id is not None:
+        query = query.where(ImportRun.id == run_id)
+    failed = []
+    try:
+        for run, progress in db.session.execute(query).all():
+            reason = _why_abandoned(run, progress, now, timeout)
+            if reason is None:
+                continue
+            message = (f"This import stopped before it finished: {reason}. Nothing of the file was written "
+                       "(an import is one transaction); start it again.")
+            marked = db.session.execute(update(ImportRun).where(ImportRun.id == run.id,
+                                                                ImportRun.status.in_(("pending", "running")))
+                                        .values(status="failed", message=message, finished_at=now)).rowcount
+            if marked:
+                audit.record(run.organization_id, "import.abandoned", run, note=reason)
+                failed.append(run.id)
+        if failed:
+            db.session.commit()
+    except OperationalError:  # SQLite: another import holds the write lock; the next look retries
+        db.session.rollback()
+        return []
+    if failed:
+        db.session.expire_all()
+        with _progress_lock:
+            for run_id_ in failed:
+                PROGRESS.pop(run_id_, None)
+    return failed
 
 
 def _abandon(loader: Loader, error: BaseException) -> None:

@@ -8,12 +8,16 @@ ImportRun (and in ``ingest.PROGRESS`` for pollers in this process) so the run pa
 from __future__ import annotations
 
 import logging
+import re
 import threading
+import time
+from pathlib import Path
 
 from flask import current_app, has_app_context
 
 from tracker.extensions import db
-from tracker.models import ImportRun, Member, Organization
+from tracker.models import ImportProgress, ImportRun, Member, Organization
+from tracker.models.base import utcnow
 from tracker.services import ingest
 from tracker.services.contributions import CommitteeLoader, ContributionLoader
 from tracker.services.people import roster_loader
@@ -33,27 +37,57 @@ def default_organization() -> Organization | None:
     return db.session.execute(query).scalar_one_or_none()
 
 
+UPLOAD_NAME = re.compile(r"[0-9a-f]{32}\.")  # the import pages' token: uuid4().hex + "." + file name
+
+
+def upload_dir() -> Path:
+    """Where the import pages keep uploaded files until their run ends (instance/uploads)."""
+    path = Path(current_app.instance_path) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def remove_old_uploads(days: int | None = None, now: float | None = None) -> list[Path]:
+    """Delete uploads older than UPLOAD_RETENTION_DAYS: files uploaded but never imported or
+    cancelled, and those of runs whose worker died. Only the import pages' files (named
+    "<32 hex>.<name>"); the Legistar sync's saved API answers beside them are kept on purpose.
+    Returns what was removed."""
+    days = current_app.config.get("UPLOAD_RETENTION_DAYS", 7) if days is None else days
+    cutoff = (time.time() if now is None else now) - days * 86400
+    removed = []
+    for path in upload_dir().iterdir():
+        if UPLOAD_NAME.match(path.name) and path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
 def perform(run_id: int, path: str, fmt: str = "auto", strict: bool = False, params: dict | None = None,
-            actor_id: int | None = None) -> dict:
+            actor_id: int | None = None, remove_file: bool = False) -> dict:
     """Run the import of an ImportRun created beforehand (status pending); returns its summary.
-    Works inside an app context (thread) or creates the app (RQ worker process)."""
+    Works inside an app context (thread) or creates the app (RQ worker process). ``remove_file``:
+    the file is an upload, deleted when the run ends however it ends."""
     if not has_app_context():
         from tracker import create_app
         with create_app().app_context():
-            return perform(run_id, path, fmt, strict, params, actor_id)
-    run = db.session.get(ImportRun, run_id)
-    organization = db.session.get(Organization, run.organization_id)
-    actor = db.session.get(Member, actor_id) if actor_id else None
-    options = ingest.ImportOptions(fmt=fmt, strict=strict, actor=actor, params=params or {})
-    result = ingest.run_import(organization, run.kind, path, LOADERS[run.kind], options, run=run)
-    return result.summary()
+            return perform(run_id, path, fmt, strict, params, actor_id, remove_file)
+    try:
+        run = db.session.get(ImportRun, run_id)
+        organization = db.session.get(Organization, run.organization_id)
+        actor = db.session.get(Member, actor_id) if actor_id else None
+        options = ingest.ImportOptions(fmt=fmt, strict=strict, actor=actor, params=params or {})
+        result = ingest.run_import(organization, run.kind, path, LOADERS[run.kind], options, run=run)
+        return result.summary()
+    finally:
+        if remove_file:
+            Path(path).unlink(missing_ok=True)
 
 
 def start(run_id: int, path: str, fmt: str = "auto", strict: bool = False, params: dict | None = None,
-          actor_id: int | None = None) -> str:
+          actor_id: int | None = None, remove_file: bool = False) -> str:
     """Start the import in the background; returns "rq:<job id>" or "thread"."""
     redis_url = current_app.config.get("REDIS_URL")
-    args = (run_id, str(path), fmt, strict, params or {}, actor_id)
+    args = (run_id, str(path), fmt, strict, params or {}, actor_id, remove_file)
     if redis_url:
         from redis import Redis
         from rq import Queue
@@ -67,6 +101,11 @@ def start(run_id: int, path: str, fmt: str = "auto", strict: bool = False, param
         # in SQLite's default journal mode a large import would lock readers out until it commits.
         with db.engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+
+    # The run names this process from now on, so a pending run whose process dies before the
+    # thread gets to it is found too (ingest.fail_abandoned_runs).
+    db.session.merge(ImportProgress(import_run_id=run_id, worker=ingest.worker_name(), heartbeat_at=utcnow()))
+    db.session.commit()
 
     def target():
         with app.app_context():
