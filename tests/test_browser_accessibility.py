@@ -45,6 +45,8 @@ PAGES = [
     ("pledges", None, "/candidates/pledges/"),
     ("me", "member", "/me"),
     ("login", None, "/login"),
+    ("search", None, "/search?q=an"),
+    ("method", None, "/method"),
     ("imports", "admin", "/imports/"),
     ("import-run", "admin", "/imports/{import_run}"),
     ("import-review-queue", "admin", "/admin/review"),

@@ -250,3 +250,45 @@ def test_clause_parameters_are_validated():
         money.clause_params("no_fossil_fuel_money", {"comparator": "ge"})
     with pytest.raises(ValueError, match="unknown money clause"):
         money.clause_params("plank_support", None)
+
+
+def test_an_executive_flag_says_why_in_words_with_the_employer_and_title_as_filed(real):
+    """A real FEC line: an individual (entity IND) filed as SENIOR VICE PRESIDENT at NEW YORK LIFE
+    INSURANCE COMPANY is flagged under no_corporate_money as an executive; the reason quotes both."""
+    line = real["itcont"].loc[[36]]
+    flagged = money.evaluate_clause("no_corporate_money", {}, line, real["itcont_classes"].loc[[36]], date(2019, 1, 1))
+    assert flagged["status"].tolist() == ["warning"] and flagged["rule"].tolist() == ["entity.IND"]
+    reason = money.flag_reason(flagged["evidence"].iloc[0])
+    assert reason == ("The donor is a company executive, by the title filed: SENIOR VICE PRESIDENT at NEW YORK "
+                      "LIFE INSURANCE COMPANY. Rule: the filing lists the donor with entity code IND.")
+    assert "entity.IND" not in reason
+
+
+@pytest.mark.parametrize("rule, words", [
+    ("committee.org_tp.C", "the donor committee's registration gives organization type C"),
+    ("name.legal_suffix", "the donor's name ends with a company suffix such as INC, LLC or CORP"),
+    ("list.known_corporate", "the donor is on the organization's list of known corporations"),
+    ("transaction.15C", "the filing lists the line as transaction type 15C"),
+    ("made.up", "made.up"),
+    (None, "no rule has classified this receipt yet"),
+])
+def test_every_rule_id_reads_as_words(rule, words):
+    assert money.rule_words(rule) == words
+
+
+def test_a_corporate_pac_flag_names_the_class_and_the_rule():
+    reason = money.flag_reason({"reason": "corporate_pac", "rule": "committee.org_tp.C"})
+    assert reason == ("The donor is a corporate PAC, a political action committee connected to a corporation. "
+                      "Rule: the donor committee's registration gives organization type C.")
+    # Evidence without a reason (an older flag): the contribution's own class and rule speak.
+    assert money.flag_reason({}, {"donor_class": "business_entity", "rule": "name.legal_suffix"}).startswith(
+        "The donor is a business. Rule: the donor's name ends")
+
+
+def test_an_individual_under_review_is_quoted_as_filed():
+    reason = money.flag_reason({"reason": "classification_review", "rule": "conflict.ind_legal_suffix",
+                                "classification": {"donor_class": "review"},
+                                "filed": {"employer": "SELF", "occupation": "OWNER"}})
+    assert reason == ("This receipt has a donor whose class is not settled yet; a person must check it before it "
+                      "can count. Filed as OWNER at SELF. Rule: the filing lists the donor as an individual, but "
+                      "the name ends like a company's, so a person must check.")

@@ -69,3 +69,11 @@ def test_templates_autoescape(client, org):
     db.session.commit()
     html = client.get("/").data.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_the_method_page_shows_the_committed_method(client, org):
+    html = client.get("/method").get_data(as_text=True)
+    assert '<h3 id="62-vote-score-default-formula">6.2 Vote score (default formula)</h3>' in html
+    assert '<h1 id="method-how-tracker-scores-votes-and-classifies-money">' in html
+    assert "<table>" in html and "<script" not in html.split("</main>")[0].split("<main")[1]
+    assert 'href="/method"' in client.get("/").get_data(as_text=True)  # linked from every page's footer

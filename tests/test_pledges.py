@@ -114,6 +114,9 @@ def test_committee_issues_candidate_signs_public_checks(app, org, version, clien
 
     public = client.get(f"/candidates/pledges/{pledge.id}").get_data(as_text=True)
     assert "signed by <strong>Ana Morales</strong>" in public and pledge.text_sha256 in public
+    # The clauses read as sentences, not as parameter names and values.
+    assert "Money from company executives is shown as a warning" in public and "include executives" not in public
+    assert "Accept no more than $200 per election cycle" in public
     text = client.get(f"/candidates/pledges/{pledge.id}/text.txt").data
     assert hashlib.sha256(text).hexdigest() == pledge.text_sha256
     assert f"/candidates/pledges/{pledge.id}" in client.get("/candidates/pledges/").get_data(as_text=True)
@@ -163,3 +166,23 @@ def test_the_signing_form_needs_its_csrf_token(make_app):
         assert db.session.execute(db.select(Pledge.status)).scalar_one() == "pending"
         client.post(f"/candidates/sign/{token}", data={"signed_name": "Naomi Fischer", "agree": "y", "csrf_token": csrf})
         assert db.session.execute(db.select(Pledge.status)).scalar_one() == "signed"
+
+
+@pytest.mark.parametrize("kind, params, expected", [
+    ("plank_support", None, ["Support every plank of the program version this pledge names."]),
+    ("no_corporate_money", {"include_executives": False},
+     ["Accept no corporate money: no contribution from a corporation or from a corporate, trade-association or "
+      "cooperative PAC, counting from the day of signing.",
+      "Money from company executives is shown as a warning, not as a break of the pledge.",
+      "within 30 days of receiving it", "published 7 days after"]),
+    ("no_corporate_money", {"include_executives": True, "cure_days": 14},
+     ["Money from company executives counts as corporate money.", "within 14 days"]),
+    ("no_fossil_fuel_money", {"threshold": 500, "comparator": "gte", "aggregation": "per_contribution",
+                              "include_employees": True, "company_list": ["Exxon", "Chevron"]},
+     ["Accept less than $500 in any one contribution from any PAC, executive or lobbyist",
+      "Every employee of a listed company counts", "The list names 2 companies."]),
+])
+def test_clauses_read_as_sentences(kind, params, expected):
+    sentence = pledges.clause_sentence(kind, params)
+    assert all(part in sentence for part in expected), sentence
+    assert "_" not in sentence and "False" not in sentence and "True" not in sentence

@@ -54,6 +54,8 @@ class Case:
 ROUTES = [
     Case("main.home", "/", get=PUBLIC),
     Case("main.healthz", "/healthz", get=PUBLIC),
+    Case("main.search", "/search?q=Official", get=PUBLIC),
+    Case("main.method", "/method", get=PUBLIC),
     Case("static", "/static/css/site.css", get=PUBLIC),
     Case("accounts.login", "/login", get=PUBLIC, post=PUBLIC),
     Case("accounts.logout", "/logout", post=(LOGIN, 302, 302, 302, 302)),

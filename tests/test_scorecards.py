@@ -112,7 +112,8 @@ def test_official_page_money_summary_pledge_and_published_flags_only(client, org
     html = client.get(f"/scorecards/people/{person.id}").data.decode()
     assert "corporate pac" in html and "$1,000.00" in html and "$250.00" in html
     assert "status-signed" in html and "a" * 64 in html
-    assert "violation" in html and "form460.csv line 3" in html and "rule org_tp_c" in html
+    assert "violation" in html and "form460.csv line 3" in html and "The donor is a corporate PAC" in html
+    assert "Accept no corporate money" in html and "cure days" not in html  # clauses as sentences
     assert f"/money/people/{person.id}" in html
     other_html = client.get(f"/scorecards/people/{other.id}").data.decode()
     assert "form460.csv line 3" not in other_html  # a draft flag is not public
@@ -332,3 +333,113 @@ def test_explanations_are_reused_only_for_the_same_stored_score(client, org, mon
     scores.recompute(org)
     assert "100 × 3 ÷ 6 = 50.00" in client.get(url).data.decode()
     assert len(calls) == 2
+
+
+def test_pledge_status_and_money_flags_sit_beside_the_score(client, org):
+    """Home cards, the index and the top of an official's page carry the score, the pledge status
+    and the money flags together (before the roll-call table)."""
+    world = scored_world(org)
+    person = world.people[0]
+    pledge, clause = sign_pledge(org, person, world.version)
+    add_flag(org, person, clause, publication="published")
+    pledge.status = "broken"
+    db.session.commit()
+    html = client.get(f"/scorecards/people/{person.id}").data.decode()
+    top = html[html.index('class="score-summary"'):html.index('id="votes-h"')]
+    assert 'class="big-score">50<' in top
+    assert "Pledge broken" in top and "1 receipt breaking the pledge" in top
+    assert "$1,500.00 corporate money" in top  # corporate PAC $1,000 + business $500
+    index = client.get("/scorecards/").data.decode()
+    row = index[index.index(">Official A<"):index.index(">Official B<")]
+    assert "Pledge broken" in row and "1 receipt breaking the pledge" in row and "$1,500.00 corporate money" in row
+    row_b = index[index.index(">Official B<"):index.index(">Official C<")]
+    assert "No pledge signed" in row_b and "breaking" not in row_b and "$2,500.00 corporate money" in row_b
+    home = client.get("/").data.decode()
+    card = home[home.index("Official A"):home.index("Official B")]
+    assert "Pledge broken" in card and "1 receipt breaking the pledge" in card
+    downloaded = list(csv.DictReader(io.StringIO(client.get("/scorecards/officials.csv").data.decode())))
+    assert [r["Receipts breaking the pledge"] for r in downloaded] == ["1", "0", "0"]
+    assert [r["Other flagged receipts"] for r in downloaded] == ["0", "0", "0"]
+
+
+def test_a_draft_flag_is_not_counted_beside_the_score(client, org):
+    world = scored_world(org)
+    _, clause = sign_pledge(org, world.people[0], world.version)
+    add_flag(org, world.people[0], clause, publication="draft")
+    html = client.get(f"/scorecards/people/{world.people[0].id}").data.decode()
+    assert "Pledge signed" in html and "breaking the pledge" not in html
+
+
+@pytest.mark.parametrize("status", ["pending", "withdrawn"])
+def test_an_unsigned_pledge_is_public_nowhere(client, org, status):
+    """A pledge never signed (pending, or withdrawn before signing) is hidden on its own page from
+    the public, so the scorecard, the index, its CSV, the badge and the API do not show it either."""
+    world = scored_world(org)
+    person = world.people[0]
+    pledge, _ = sign_pledge(org, person, world.version, status="pending")
+    pledge.status = status
+    db.session.commit()
+    assert client.get(f"/candidates/pledges/{pledge.id}").status_code == 404
+    official = client.get(f"/scorecards/people/{person.id}").data.decode()
+    assert "status-pending" not in official and "status-withdrawn" not in official
+    assert "No pledge signed" in official and "a" * 64 not in official
+    index = client.get("/scorecards/").data.decode()
+    assert "status-pending" not in index and "status-withdrawn" not in index
+    downloaded = list(csv.DictReader(io.StringIO(client.get("/scorecards/officials.csv").data.decode())))
+    assert [r["Pledge"] for r in downloaded] == ["none", "none", "none"]
+    assert client.get("/scorecards/officials.json").json["data"][0]["pledge"] == "none"
+    assert "pledge none" in client.get(f"/badge/{person.id}.svg").data.decode()
+    assert client.get("/api/v1/pledges").json["data"] == []
+
+
+def test_a_flag_on_an_individual_shows_employer_and_title_not_a_rule_id(client, org):
+    world = scored_world(org)
+    person = world.people[0]
+    _, clause = sign_pledge(org, person, world.version)
+    from tracker.models import Committee, Contribution, Flag
+    donor = db.session.execute(db.select(Contribution).join(
+        Committee, Committee.committee_id == Contribution.recipient_committee_id)
+        .where(Committee.person_id == person.id, Contribution.donor_class == "individual")).scalar_one()
+    donor.employer, donor.occupation, donor.rule = "ACME OIL CORP", "CHIEF EXECUTIVE OFFICER", "entity.IND"
+    db.session.add(Flag(organization_id=org.id, pledge_clause_id=clause.id, contribution_id=donor.id,
+                        person_id=person.id, status="warning", amount_cents=donor.amount_cents,
+                        net_cents=donor.amount_cents, publication="published",
+                        evidence={"rule": "entity.IND", "reason": "executive", "classification": {"donor_class": "individual"}}))
+    db.session.commit()
+    html = client.get(f"/scorecards/people/{person.id}").data.decode()
+    assert ("The donor is a company executive, by the title filed: CHIEF EXECUTIVE OFFICER at ACME OIL CORP. "
+            "Rule: the filing lists the donor with entity code IND.") in html
+    assert "rule entity.IND" not in html
+    top = html[html.index('class="score-summary"'):html.index('id="votes-h"')]
+    assert "1 other flagged receipt" in top and "breaking the pledge" not in top  # a warning, not a violation
+    money_page = client.get(f"/money/people/{person.id}").data.decode()
+    assert "by the title filed: CHIEF EXECUTIVE OFFICER at ACME OIL CORP" in money_page
+    downloaded = list(csv.DictReader(io.StringIO(client.get(f"/scorecards/people/{person.id}/flags.csv").data.decode())))
+    assert "CHIEF EXECUTIVE OFFICER at ACME OIL CORP" in downloaded[0]["Why it is flagged"]
+
+
+def test_the_how_box_gives_the_rules_in_words_before_the_rule_set_id(client, org):
+    world = scored_world(org)
+    html = client.get(f"/scorecards/people/{world.people[0].id}").data.decode()
+    box = html[html.index('<details class="how" open>'):]
+    box = box[:box.index("</details>")]
+    assert box.index("Absences are left out of the score.") < box.index("absence=exclude;")
+    assert "A score needs at least 4 counted roll calls." in box
+    assert 'href="/method#62-vote-score-default-formula"' in box
+    assert "Rule set in force" not in box
+
+
+def test_planks_left_out_of_the_chart_are_listed_under_it(client, org):
+    """Plank 1 of the world has 3 counted roll calls, plank 2 has 2: with a minimum of 3 the chart
+    draws plank 1 only, and says which plank it leaves out and why."""
+    from tracker.services import scores as score_service
+    world = scored_world(org, plank_titles=["Housing", "Transit", "Air"])
+    score_service.set_options(org, {"min_counted_votes": 3})
+    db.session.commit()
+    html = client.get(f"/scorecards/people/{world.people[1].id}").data.decode()
+    note = html[html.index('class="chart-note"'):]
+    note = note[:note.index("</div>")]
+    assert "Not in the chart: 1 plank" in note and "fewer than 3 counted roll calls" in note
+    assert "<li>Transit (2 counted)</li>" in note and "Housing" not in note
+    chart = json.loads(html.split('id="chart-planks">', 1)[1].split("</script>", 1)[0])
+    assert chart["data"][0]["x"] == ["Housing"]

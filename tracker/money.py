@@ -824,3 +824,97 @@ def _json_value(value):
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return _plain(value)
+
+
+# --- The rules in words (for the pages: a reader should not need the rule ids) -------------------
+
+DONOR_CLASS_WORDS = {
+    "individual": "an individual", "candidate_self": "the candidate's own money",
+    "corporate_pac": "a corporate PAC, a political action committee connected to a corporation",
+    "corp_nonstock_pac": "a PAC of a non-stock corporation", "trade_assoc_pac": "a trade association's PAC",
+    "cooperative_pac": "a cooperative's PAC", "membership_pac": "a membership organization's PAC",
+    "labor_pac": "a labor union's PAC", "leadership_pac": "a politician's leadership PAC",
+    "lobbyist_pac": "a lobbyist's or registrant's PAC", "party": "a party committee",
+    "candidate_committee": "another candidate's committee", "super_pac": "a super PAC",
+    "nonconnected_pac": "a PAC not connected to any company or union", "business_entity": "a business",
+    "labor_org": "a labor organization", "other_org": "an organization that is not a business",
+    "review": "a donor whose class a person must check", "unknown": "a donor not yet classified",
+}
+_CODE_RULE_WORDS = {
+    "committee.org_tp": "the donor committee's registration gives organization type {code}",
+    "committee.dsgn": "the donor committee's registration gives designation {code}",
+    "committee.cmte_tp": "the donor committee's registration gives committee type {code}",
+    "entity": "the filing lists the donor with entity code {code}",
+    "transaction": "the filing lists the line as transaction type {code}",
+}
+RULE_WORDS = {
+    "list.exception": "the donor is on the organization's list of exceptions",
+    "list.known_corporate": "the donor is on the organization's list of known corporations",
+    "conflict.ind_legal_suffix": ("the filing lists the donor as an individual, but the name ends like a company's, "
+                                  "so a person must check"),
+    "name.labor": "the donor's name contains a union word such as UNION, LOCAL 123 or SEIU",
+    "name.legal_suffix": "the donor's name ends with a company suffix such as INC, LLC or CORP",
+    "name.legal_suffix_ambiguous": ("the donor's name ends with a company suffix but also says ASSOCIATION, "
+                                    "FOUNDATION or the like, so a person must check"),
+    "name.no_legal_suffix": "the filing lists an organization whose name has no company suffix",
+    "committee.not_found": "the filing lists a committee that is not in the imported committee files",
+}
+FLAG_REASON_WORDS = {
+    "executive": "a company executive, by the title filed",
+    "company_insider": "an executive or lobbyist of a company on the organization's fossil-fuel list, by the "
+                       "title and employer filed",
+    "company_pac": "a PAC connected to a company on the organization's fossil-fuel list",
+    "corporate_adjacent": "comes from a donor close to corporations without being a corporate PAC, a warning under this clause",
+    "before_signing": "was received before the pledge was signed, so it breaks nothing",
+    "classification_review": "has a donor whose class is not settled yet; a person must check it before it can count",
+}
+
+
+def rule_words(rule: str | None) -> str:
+    """A classification rule id in plain words: "committee.org_tp.C" -> "the donor committee's
+    registration gives organization type C"; an unknown id is returned as it is."""
+    if not rule:
+        return "no rule has classified this receipt yet"
+    if rule in RULE_WORDS:
+        return RULE_WORDS[rule]
+    prefix, _, code = rule.rpartition(".")
+    if prefix in _CODE_RULE_WORDS:
+        return _CODE_RULE_WORDS[prefix].format(code=code)
+    return rule
+
+
+def flag_reason(evidence: dict | None, donor: dict | None = None) -> str:
+    """Why a receipt is flagged, in one sentence a reader can check against the filing.
+
+    ``evidence`` is the flag's evidence (``evaluate_clause``: reason, rule, the filed line);
+    ``donor`` gives the contribution's own fields (donor_class, rule, employer, occupation) where
+    the evidence lacks them. An individual's employer and occupation are quoted as filed."""
+    evidence, donor = evidence or {}, donor or {}
+    filed = evidence.get("filed") or {}
+
+    def field(name):
+        value = filed.get(name) or donor.get(name)
+        return " ".join(str(value).split()) if value else ""
+
+    donor_class = ((evidence.get("classification") or {}).get("donor_class") or evidence.get("donor_class")
+                   or donor.get("donor_class"))
+    reason = evidence.get("reason")
+    rule = evidence.get("rule") or donor.get("rule")
+    if reason in ("executive", "company_insider", "company_pac"):
+        sentence = f"The donor is {FLAG_REASON_WORDS[reason]}"
+    elif reason in DONOR_CLASS_WORDS:
+        sentence = f"The donor is {DONOR_CLASS_WORDS[reason]}"
+    elif reason in FLAG_REASON_WORDS:
+        sentence = f"This receipt {FLAG_REASON_WORDS[reason]}"
+        if donor_class not in (None, "review", "unknown"):
+            sentence += f"; the donor is {DONOR_CLASS_WORDS.get(donor_class, donor_class)}"
+    else:
+        sentence = f"The donor is {DONOR_CLASS_WORDS.get(donor_class, 'not yet classified')}"
+    employer, occupation = field("employer"), field("occupation")
+    if (donor_class in ("individual", "review") or reason in ("executive", "company_insider")) \
+            and (employer or occupation):
+        job = f"{occupation or 'no occupation given'} at {employer or 'no employer given'}"
+        sentence += f": {job}" if reason in ("executive", "company_insider") else f". Filed as {job}"
+    if rule:
+        sentence += f". Rule: {rule_words(rule)}"
+    return sentence + "."

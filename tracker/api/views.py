@@ -5,8 +5,8 @@ two cannot drift. Lists are paginated (`?page=`, `?per_page=` up to 100) and eve
 `{"data": ..., "meta": {page, per_page, total}, "links": {...}}`, with an ETag (hash of the body;
 `If-None-Match` answers 304) and `Cache-Control: public, max-age=60`.
 
-Public means: adopted (or superseded) program versions, approved alignments, signed/broken/
-withdrawn pledges without their signing tokens, published records imported from public files.
+Public means: adopted (or superseded) program versions, approved alignments, pledges once signed
+(signed, broken, or withdrawn after signing) without their signing tokens, published records imported from public files.
 """
 import hashlib
 import json
@@ -26,7 +26,7 @@ from tracker.web import current_organization
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_PER_PAGE = 100
-PUBLIC_PLEDGE_STATUSES = ("signed", "broken", "withdrawn")
+PUBLIC_PLEDGE_STATUSES = ("signed", "broken", "withdrawn")  # and only once signed (signed_at set)
 
 
 # --- serialization ------------------------------------------------------------------------------
@@ -254,7 +254,8 @@ def list_contributions():
 
 def list_pledges():
     org = _org()
-    query = (db.select(Pledge).where(Pledge.organization_id == org.id, Pledge.status.in_(PUBLIC_PLEDGE_STATUSES))
+    query = (db.select(Pledge).where(Pledge.organization_id == org.id, Pledge.status.in_(PUBLIC_PLEDGE_STATUSES),
+                                Pledge.signed_at.is_not(None))
              .options(selectinload(Pledge.clauses)))
     if (person_id := _int_arg("person_id")) is not None:
         query = query.where(Pledge.person_id == person_id)

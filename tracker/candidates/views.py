@@ -48,6 +48,12 @@ def index():
     return render_template("candidates/index.html", **context)
 
 
+@bp.app_template_global("clause_sentence")
+def clause_sentence(kind, params) -> str:
+    """A pledge clause in words (templates: the pledge page and the scorecard)."""
+    return pledge_service.clause_sentence(kind, params)
+
+
 @bp.route("/pledges/")
 def pledges():
     """Every pledge with its status (signed, broken, withdrawn) and how to verify it; pending ones

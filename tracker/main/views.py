@@ -1,8 +1,10 @@
 """The home page: what this is, and where to go."""
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
 from tracker.services import alignments as alignment_service
+from tracker.main.method import method_html
+from tracker.scorecards import queries as scorecard_queries
 from tracker.services import ballots as ballot_service
 from tracker.services import health, overview
 from tracker.web import current_organization, role_required
@@ -15,6 +17,22 @@ def home():
     org = current_organization()
     summary = overview.home_summary(org) if org else None
     return render_template("main/home.html", summary=summary)
+
+
+@bp.route("/search")
+def search():
+    """Officials and planks whose name or text contains ?q= (a plain GET form in the header)."""
+    org = current_organization()
+    query = request.args.get("q", "")
+    found = scorecard_queries.search(org, query) if org else {"text": "", "officials": [], "planks": [],
+                                                              "too_short": False}
+    return render_template("main/search.html", found=found)
+
+
+@bp.route("/method")
+def method():
+    """How scores and money flags are worked out: the project's METHOD.md as a page."""
+    return render_template("main/method.html", method_html=method_html())
 
 
 @bp.route("/me")

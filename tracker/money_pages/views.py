@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from tracker import money
 from tracker.charts import embeddable
 from tracker.extensions import db
 from tracker.models import Person
@@ -28,6 +29,12 @@ class PublishForm(FlaskForm):
     submit = SubmitField("Publish the flags whose notice has ended")
 
 bp = Blueprint("money_pages", __name__, url_prefix="/money")
+
+
+@bp.app_template_global("flag_reason")
+def flag_reason(evidence, donor) -> str:
+    """Why a receipt is flagged, in words (the money page and the scorecard)."""
+    return money.flag_reason(evidence, donor)
 
 
 def _person(person_id: int) -> Person:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from tracker import scoring
+from tracker import money, scoring
 from tracker.extensions import db
 from tracker.models import (Alignment, Body, Committee, Contribution, Excusal, Flag, Person, Plank,
                             Pledge, PledgeClause, ProgramVersion, RollCall, Score, Term, VotePosition)
@@ -22,6 +22,12 @@ from tracker.services.paging import RowsPage
 CORPORATE_CLASSES = ("corporate_pac", "corp_nonstock_pac", "trade_assoc_pac", "cooperative_pac",
                      "business_entity")
 LIFETIME = "lifetime"
+# Published flags that do not break the pledge but are worth a look (executives' money, a class
+# under review, money returned late); counted beside the score after the violations.
+WARNING_FLAG_STATUSES = ("warning", "under_review", "late_cure")
+# A pledge is public once signed (on line or on paper): an unsigned one, pending or withdrawn before
+# signing, is the committee's only, on the scorecards, the badge and the API as on its own page.
+PUBLIC_PLEDGE = Pledge.signed_at.is_not(None)
 SORTS = {  # ?sort= allow-list -> (column label, sql expression builder)
     "name": "Name", "score": "Score", "corporate": "Corporate money", "pledge": "Pledge",
 }
@@ -102,7 +108,9 @@ class IndexFilters:
 
 INDEX_COLUMNS = [("name", "Official"), ("body", "Body"), ("office", "Office"), ("score", "Score"),
                  ("band", "In words"), ("status", "Score status"), ("counted", "Votes counted"),
-                 ("pledge", "Pledge"), ("corporate_dollars", "Corporate money ($)"),
+                 ("pledge", "Pledge"), ("violations", "Receipts breaking the pledge"),
+                 ("warnings", "Other flagged receipts"),
+                 ("corporate_dollars", "Corporate money ($)"),
                  ("unclassified_receipts", "Receipts not yet classified")]
 
 
@@ -111,7 +119,7 @@ def index_statement(org, filters: IndexFilters):
     latest term's body and office, pledge status and corporate money received."""
     latest_term = (db.select(Term.id).where(Term.person_id == Person.id)
                    .order_by(Term.start_on.desc()).limit(1).correlate(Person).scalar_subquery())
-    pledge_status = (db.select(Pledge.status).where(Pledge.person_id == Person.id)
+    pledge_status = (db.select(Pledge.status).where(Pledge.person_id == Person.id, PUBLIC_PLEDGE)
                      .order_by(Pledge.created_at.desc(), Pledge.id.desc()).limit(1)
                      .correlate(Person).scalar_subquery())
     corporate_cents = (
@@ -130,13 +138,24 @@ def index_statement(org, filters: IndexFilters):
         .where(Committee.person_id == Person.id, Contribution.donor_class.is_(None), _counted_contributions())
         .correlate(Person).scalar_subquery()
     )
+    # Published flags that find a receipt breaking the pledge (drafts stay the committee's).
+    violations = (
+        db.select(func.count(Flag.id))
+        .where(Flag.person_id == Person.id, Flag.publication == "published", Flag.status == "violation")
+        .correlate(Person).scalar_subquery()
+    )
+    warnings = (
+        db.select(func.count(Flag.id))
+        .where(Flag.person_id == Person.id, Flag.publication == "published", Flag.status.in_(WARNING_FLAG_STATUSES))
+        .correlate(Person).scalar_subquery()
+    )
     term = aliased(Term)
     body = aliased(Body)
     query = (
         db.select(Person.id, Person.name, Person.sort_name, body.name.label("body"), body.id.label("body_id"),
                   term.office, Score.score_display, Score.score_exact, Score.status, Score.counted,
                   pledge_status.label("pledge"), corporate_cents.label("corporate_cents"),
-                  unclassified.label("unclassified"))
+                  unclassified.label("unclassified"), violations.label("violations"), warnings.label("warnings"))
         .select_from(Person)
         .join(term, term.id == latest_term)
         .join(body, body.id == term.body_id)
@@ -168,6 +187,7 @@ def index_rows(rows, bands) -> list[dict]:
         "score": row.score_display, "score_exact": row.score_exact, "band": band_for(row.score_exact, bands),
         "status": row.status or "not_scored", "counted": row.counted or 0, "pledge": row.pledge or "none",
         "corporate_dollars": _money_dollars(row.corporate_cents), "unclassified_receipts": row.unclassified or 0,
+        "violations": row.violations or 0, "warnings": row.warnings or 0,
     } for row in rows]
 
 
@@ -194,7 +214,7 @@ PLANK_SCORE_COLUMNS = [("plank", "Plank"), ("score", "Score"), ("band", "In word
 MONEY_COLUMNS = [("donor_class", "Donor class"), ("receipts", "Receipts"), ("dollars", "Amount ($)")]
 FLAG_COLUMNS = [("status", "Status"), ("clause", "Pledge clause"), ("donor_name", "Donor"),
                 ("received_on", "Received"), ("dollars", "Amount ($)"), ("net_dollars", "Net after refunds ($)"),
-                ("source", "Filing line")]
+                ("reason", "Why it is flagged"), ("source", "Filing line")]
 
 
 def person_or_none(org, person_id: int) -> Person | None:
@@ -250,12 +270,18 @@ def official_page(org, person) -> dict:
     plank_boxes = [(row, plank_explanation(score, explained, planks))
                    for row, score in zip(plank_table.rows, sorted(plank_scores, key=lambda s: planks[s.plank_id].position
                                                                  if s.plank_id in planks else 0))]
+    money, flags = money_summary(org, person), flag_table(org, person)
     return {
+        "min_counted_votes": score_service.get_options(org).min_counted_votes,
         "overall": overall, "crucial": crucial, "explained": explained, "plank_boxes": plank_boxes,
+        "violations": sum(1 for row in flags.rows if row["status"] == "violation"),
+        "warnings": sum(1 for row in flags.rows if row["status"] in WARNING_FLAG_STATUSES),
+        "corporate_dollars": round(sum(row["dollars"] for row in money.rows if row["corporate"]), 2),
+        "unclassified_receipts": sum(row["receipts"] for row in money.rows if row["donor_class"] == "not yet classified"),
         "band": band_for(overall.score_exact if overall else None, bands),
         "plank_table": plank_table, "year_table": year_table,
         "roll_call_table": roll_call_table(person, votes, planks),
-        "money": money_summary(org, person), "pledge": pledge_of(person), "flags": flag_table(org, person),
+        "money": money, "pledge": pledge_of(person), "flags": flags,
     }
 
 
@@ -340,9 +366,9 @@ def money_summary(org, person) -> Table:
 
 
 def pledge_of(person) -> Pledge | None:
-    """The person's latest pledge (clauses eager-loaded), or None."""
+    """The person's latest public (signed) pledge, clauses eager-loaded, or None."""
     return db.session.execute(
-        db.select(Pledge).where(Pledge.person_id == person.id).options(selectinload(Pledge.clauses))
+        db.select(Pledge).where(Pledge.person_id == person.id, PUBLIC_PLEDGE).options(selectinload(Pledge.clauses))
         .order_by(Pledge.created_at.desc(), Pledge.id.desc()).limit(1)
     ).scalar_one_or_none()
 
@@ -361,6 +387,8 @@ def flag_table(org, person) -> Table:
             "status": flag.status, "clause": kind, "donor_name": c.donor_name, "received_on": c.received_on,
             "dollars": _money_dollars(flag.amount_cents), "net_dollars": _money_dollars(flag.net_cents),
             "source": f"{c.source_file} line {c.source_line}" + (f", transaction {c.tran_id}" if c.tran_id else ""),
+            "reason": money.flag_reason(flag.evidence, {"donor_class": c.donor_class, "rule": c.rule,
+                                                        "employer": c.employer, "occupation": c.occupation}),
             "evidence": flag.evidence})
     return table
 
@@ -480,3 +508,31 @@ def home_officials(org, limit: int = 12) -> list[dict]:
     """Officials with their overall score for the home page's "Find an official" list."""
     rows = db.session.execute(index_statement(org, IndexFilters()).limit(limit)).all()
     return index_rows(rows, org.score_bands)
+
+
+# --- search -----------------------------------------------------------------------------------
+
+SEARCH_MIN, SEARCH_MAX, SEARCH_LIMIT = 2, 100, 25
+
+
+def _like(text: str) -> str:
+    """`text` as a LIKE pattern matching it anywhere, its own % and _ taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def search(org, text: str) -> dict:
+    """Officials (by name) and planks of the adopted program (by title or text) matching `text`;
+    two queries, at most SEARCH_LIMIT of each. Officials come as index rows (score, pledge, flags)."""
+    text = " ".join((text or "").split())[:SEARCH_MAX]
+    if len(text) < SEARCH_MIN:
+        return {"text": text, "officials": [], "planks": [], "too_short": bool(text)}
+    pattern = _like(text)
+    statement = index_statement(org, IndexFilters()).where(Person.name.ilike(pattern, escape="\\"))
+    officials = index_rows(db.session.execute(statement.limit(SEARCH_LIMIT)).all(), org.score_bands)
+    planks = db.session.execute(
+        db.select(Plank).join(ProgramVersion, ProgramVersion.id == Plank.version_id)
+        .where(Plank.organization_id == org.id, ProgramVersion.status == "adopted",
+               or_(Plank.title.ilike(pattern, escape="\\"), Plank.body.ilike(pattern, escape="\\"),
+                   Plank.category.ilike(pattern, escape="\\")))
+        .order_by(ProgramVersion.number.desc(), Plank.position).limit(SEARCH_LIMIT)).scalars().all()
+    return {"text": text, "officials": officials, "planks": planks, "too_short": False}

@@ -173,3 +173,33 @@ def withdraw(pledge: Pledge, actor=None, reason: str = "") -> Pledge:
     outbox.pledge_withdrawn(pledge, reason)
     db.session.flush()
     return pledge
+
+
+def clause_sentence(kind: str, params: dict | None) -> str:
+    """A pledge clause and its parameters as sentences for the public pages (no parameter names):
+    {"include_executives": False} reads "Money from company executives is shown as a warning, ..."."""
+    if kind == "plank_support":
+        return "Support every plank of the program version this pledge names."
+    if kind not in MONEY_CLAUSE_TEXT:
+        return kind.replace("_", " ").capitalize() + "."
+    params = money.clause_params(kind, params)
+    wording = MONEY_CLAUSE_TEXT[kind].replace("{threshold}", f"{params.get('threshold', 200):,}")
+    wording = wording.removeprefix("to ")  # the pledge text reads "I pledge ... to accept"
+    sentences = [wording[0].upper() + wording[1:] + ", counting from the day of signing."]
+    if kind == "no_corporate_money":
+        sentences.append("Money from company executives counts as corporate money." if params.get("include_executives")
+                         else "Money from company executives is shown as a warning, not as a break of the pledge.")
+    if kind == "no_fossil_fuel_money":
+        if params.get("comparator") == "gte":
+            sentences[0] = sentences[0].replace("no more than", "less than")
+        if params.get("aggregation") == "per_contribution":
+            sentences[0] = sentences[0].replace("per election cycle", "in any one contribution")
+        sentences.append("Every employee of a listed company counts, not only its executives and lobbyists."
+                         if params.get("include_employees") else "Executives and lobbyists of listed companies count; other employees do not.")
+        companies = len(params.get("company_list") or [])
+        if companies:
+            sentences.append(f"The list names {companies} compan{'y' if companies == 1 else 'ies'}.")
+    sentences.append(f"A contribution returned within {params['cure_days']} days of receiving it does not break "
+                     "this pledge.")
+    sentences.append(f"A flag is published {params['notice_days']} days after the candidate is told of it.")
+    return " ".join(sentences)
