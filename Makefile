@@ -6,7 +6,7 @@ export TRACKER_ENV ?= development
 # One worker per core; set PYTEST_WORKERS=0 to run in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test bench install install-dev serve clean
+.PHONY: demo test bench install install-dev serve clean translations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test: install-dev  ## the whole suite (SQLite; also PostgreSQL when TEST_DATABAS
 
 bench: install-dev  ## every benchmark under bench/, medians printed and written to bench/results/
 	$(BIN)/python -m bench
+
+translations: install  ## after changing a message: extract, merge into every catalogue, compile (README, "Languages")
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output -o tracker/translations/messages.pot .
+	$(BIN)/pybabel -q update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
+	$(BIN)/pybabel -q compile -d tracker/translations
 
 clean:
 	rm -rf $(VENV) instance/tracker.db bench/results .pytest_cache

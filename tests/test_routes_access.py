@@ -54,6 +54,7 @@ class Case:
 ROUTES = [
     Case("main.home", "/", get=PUBLIC),
     Case("main.healthz", "/healthz", get=PUBLIC),
+    Case("main.set_language", "/language/es", get=(302, 302, 302, 302, 302)),
     Case("main.search", "/search?q=Official", get=PUBLIC),
     Case("main.method", "/method", get=PUBLIC),
     Case("static", "/static/css/site.css", get=PUBLIC),

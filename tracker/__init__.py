@@ -25,6 +25,8 @@ def create_app(config: dict | None = None):
                      compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    from tracker import i18n
+    i18n.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
         hops = app.config["TRUSTED_PROXIES"]

@@ -1,5 +1,7 @@
 """The home page: what this is, and where to go."""
-from flask import Blueprint, current_app, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.services import alignments as alignment_service
@@ -7,6 +9,7 @@ from tracker.main.method import method_html
 from tracker.scorecards import queries as scorecard_queries
 from tracker.services import ballots as ballot_service
 from tracker.services import health, overview
+from tracker.i18n import LANGUAGE_COOKIE, LANGUAGES
 from tracker.web import current_organization, role_required
 
 bp = Blueprint("main", __name__)
@@ -17,6 +20,22 @@ def home():
     org = current_organization()
     summary = overview.home_summary(org) if org else None
     return render_template("main/home.html", summary=summary)
+
+
+@bp.route("/language/<code>")
+def set_language(code: str):
+    """Read the site in another language: remembered in a cookie for a year, then back to the page.
+    A plain link (no form), so it works without JavaScript and sets no session."""
+    if code not in LANGUAGES:
+        abort(404)
+    target = request.args.get("next", "")
+    # Only same-site paths, as after sign-in.
+    if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+        target = url_for("main.home")
+    response = redirect(target)
+    response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False), httponly=True)
+    return response
 
 
 @bp.route("/search")
