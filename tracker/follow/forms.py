@@ -5,6 +5,8 @@ from wtforms import BooleanField, EmailField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from tracker.i18n import current_language
+
 CADENCE_CHOICES = [SelectChoice("digest", _l("A daily digest")), SelectChoice("immediate", _l("Each event as it happens"))]
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("es", "Español")]
 
@@ -12,7 +14,8 @@ LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("es", "Español"
 class FollowForm(FlaskForm):
     email = EmailField(_l("Your e-mail address"), validators=[DataRequired(), Length(max=254)])
     cadence = SelectField(_l("How often"), choices=CADENCE_CHOICES, default="digest")
-    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="en")
+    # The visitor's language unless they choose another: their mail comes in the language they read.
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default=current_language)
     submit = SubmitField(_l("Follow by e-mail"))
 
 

@@ -96,8 +96,6 @@ def subscribe(kind: str, ident: str):
     org = current_organization() or abort(404)
     chosen = notifications.target(org, kind, ident) or abort(404)
     form = FollowForm()
-    if request.method == "GET":
-        form.language.data = current_language()  # the follower's mail comes in the language they read
     if request.method == "GET" and current_user.is_authenticated:
         form.email.data = current_user.email
     if form.validate_on_submit():

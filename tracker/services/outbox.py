@@ -157,9 +157,10 @@ def pledge_withdrawn(pledge: Pledge, reason: str = "") -> OutboxEvent:
 def _flag_line(flag: Flag) -> dict:
     filed = (flag.evidence or {}).get("filed") or {}
     where = filed.get("source_file") or filed.get("source") or N_("filing")
+    amount = {"en": "${:,.2f}".format(flag.net_cents / 100), "cents": flag.net_cents}
     return N_("%(donor)s %(amount)s on %(date)s (%(file)s line %(line)s)",
               donor=filed.get("donor_name") or N_("a donor"),
-              amount={"en": f"${flag.net_cents / 100:,.2f}", "cents": flag.net_cents},
+              amount=amount,
               date=str(filed.get("received_on")), file=where, line=str(filed.get("source_line")))
 
 
@@ -185,9 +186,9 @@ def roll_call_aligned(roll_call: RollCall, plank: Plank, pro_position: str) -> O
     what = (roll_call.title or roll_call.question or roll_call.motion
             or N_("roll call %(id)s", id=str(roll_call.source_id)))
     lines = [f"{name}: {position}" for _, name, position in rows]
+    voted_on = {"en": roll_call.voted_on.strftime("%d %b %Y"), "day": roll_call.voted_on.isoformat()}
     summary = N_("Vote of %(date)s on %(what)s, scored on the plank %(plank)s (the plank's side: %(side)s).",
-                 date={"en": f"{roll_call.voted_on:%d %b %Y}", "day": roll_call.voted_on.isoformat()},
-                 what=what, plank=repr(plank.title), side=pro_position)
+                 date=voted_on, what=what, plank=repr(plank.title), side=pro_position)
     if lines:
         summary = N_("%(vote)s How they voted: %(lines)s", vote=summary, lines="; ".join(lines))
     return record(roll_call.organization_id, "roll_call.aligned",
@@ -211,9 +212,9 @@ def score_band_crossed(organization_id: int, person_id: int, name: str, before: 
 # --- members' events ------------------------------------------------------------------------------
 
 def ballot_opened(ballot: Ballot) -> OutboxEvent:
+    closes = {"en": ballot.closes_at.strftime("%d %b %Y %H:%M"), "day": ballot.closes_at.isoformat()}
     return record(ballot.organization_id, "ballot.opened", title=N_("Ballot open: %(title)s", title=ballot.title),
-                  summary=N_("The ballot “%(title)s” is open until %(when)s UTC.", title=ballot.title,
-                             when={"en": f"{ballot.closes_at:%d %b %Y %H:%M}", "day": ballot.closes_at.isoformat()}),
+                  summary=N_("The ballot “%(title)s” is open until %(when)s UTC.", title=ballot.title, when=closes),
                   path=path_for("voting.ballot", ballot_id=ballot.id), subjects=[("members", "")],
                   data={"ballot_id": ballot.id})
 
