@@ -228,9 +228,9 @@ def ballot_closed(ballot: Ballot) -> OutboxEvent:
                   data={"ballot_id": ballot.id})
 
 
-def proposal_changed(proposal: Proposal, what: str) -> OutboxEvent:
-    """To the proposal's author and co-sponsors (their own addresses). ``what`` comes in English
-    from the service that changed the proposal."""
+def proposal_changed(proposal: Proposal, what) -> OutboxEvent:
+    """To the proposal's author and co-sponsors (their own addresses). ``what`` is a phrase (N_)
+    from the service that changed the proposal, or English text."""
     member_ids = set(db.session.execute(select(Cosponsor.member_id).where(Cosponsor.proposal_id == proposal.id))
                      .scalars())
     if proposal.proposed_by_id:
