@@ -188,7 +188,7 @@ def roll_call_aligned(roll_call: RollCall, plank: Plank, pro_position: str) -> O
     lines = [f"{name}: {position}" for _, name, position in rows]
     voted_on = {"en": roll_call.voted_on.strftime("%d %b %Y"), "day": roll_call.voted_on.isoformat()}
     summary = N_("Vote of %(date)s on %(what)s, scored on the plank %(plank)s (the plank's side: %(side)s).",
-                 date=voted_on, what=what, plank=repr(plank.title), side=pro_position)
+                 date=voted_on, what=what, plank=repr(plank.title), side=_word(pro_position))
     if lines:
         summary = N_("%(vote)s How they voted: %(lines)s", vote=summary, lines="; ".join(lines))
     return record(roll_call.organization_id, "roll_call.aligned",
@@ -199,12 +199,18 @@ def roll_call_aligned(roll_call: RollCall, plank: Plank, pro_position: str) -> O
                         "votes": votes})
 
 
+def _word(text: str) -> dict:
+    """A word another module marks for translation (a score band, a vote position): read in the
+    reader's language when the catalogue has it, else as written."""
+    return {"m": text, "v": {}}
+
+
 def score_band_crossed(organization_id: int, person_id: int, name: str, before: str, after: str,
                        score: float | None) -> OutboxEvent:
     shown = f" ({score:.0f})" if score is not None else ""
-    return record(organization_id, "score.band", title=N_("%(name)s: now “%(band)s”", name=name, band=after),
+    return record(organization_id, "score.band", title=N_("%(name)s: now “%(band)s”", name=name, band=_word(after)),
                   summary=N_("%(name)s's score%(score)s moved from “%(before)s” to “%(after)s”.", name=name,
-                             score=shown, before=before, after=after),
+                             score=shown, before=_word(before), after=_word(after)),
                   path=path_for("scorecards.official", person_id=person_id), subjects=person_subjects([person_id]),
                   data={"person_id": person_id, "before": before, "after": after})
 
