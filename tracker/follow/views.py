@@ -12,8 +12,8 @@ from sqlalchemy import select
 from werkzeug.http import http_date
 
 from tracker.extensions import csrf, db
-from tracker.i18n import current_language
 from tracker.follow.forms import ConfirmForm, FollowForm, MemberFollowsForm, ReleaseForm, UnsubscribeForm
+from tracker.i18n import current_language
 from tracker.limits import token_link
 from tracker.models import Organization, OutboxEvent, OutboxSubject
 from tracker.services import notifications

@@ -22,6 +22,7 @@ from tracker.web import current_organization, download, owned_or_404, page_numbe
 CLASSIFICATION_LABELS = {"donor_class": "Donor class", "rule": "Rule that decided", "confidence": "Confidence",
                          "lines": "Lines", "amount": "Amount ($)", "cash": "Cash ($, memo lines left out)"}
 CLASSIFICATION_CAPTION = "Contributions by donor class and the rule that decided"
+# Marks the English words above for extraction; the page translates them with gettext.
 _MARKED = (_l("Donor class"), _l("Rule that decided"), _l("Confidence"), _l("Lines"), _l("Amount ($)"),
            _l("Cash ($, memo lines left out)"), _l("Contributions by donor class and the rule that decided"))
 
