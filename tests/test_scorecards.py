@@ -443,3 +443,27 @@ def test_planks_left_out_of_the_chart_are_listed_under_it(client, org):
     assert "<li>Transit (2 counted)</li>" in note and "Housing" not in note
     chart = json.loads(html.split('id="chart-planks">', 1)[1].split("</script>", 1)[0])
     assert chart["data"][0]["x"] == ["Housing"]
+
+
+def test_official_page_and_home_in_spanish_with_the_cookie(client, org):
+    world = scored_world(org)
+    person = world.people[0]
+    pledge, clause = sign_pledge(org, person, world.version)
+    add_flag(org, person, clause, publication="published")
+    url = f"/scorecards/people/{person.id}"
+    english = client.get(url).data.decode()
+    assert "Overall score on our program" in english and "Pledge signed" in english and "$1,000.00" in english
+    client.get("/language/es")
+    html = client.get(url).data.decode()
+    assert "Puntuación general en nuestro programa" in html and "Compromiso firmado" in html
+    assert "Cada votación nominal detrás de la puntuación" in html and "Cómo se calculó" in html
+    assert "Dinero recibido" in html and "PAC corporativo" in html and "1.000,00" in html  # money in Spanish
+    assert "100 × 3 ÷ 6 = 50.00" in html  # the arithmetic is data, unchanged
+    assert "Overall score on our program" not in html and "Pledge signed" not in html
+    home = client.get("/").data.decode()
+    assert "Buscar un cargo electo" in home and "Ver todas las evaluaciones" in home and "De un vistazo" in home
+    assert "Official A" in home  # names are data, never translated
+    index = client.get("/scorecards/").data.decode()
+    assert "Filtrar y ordenar" in index and "Cargo electo" in index
+    client.get("/language/en")
+    assert "Overall score on our program" in client.get(url).data.decode()

@@ -14,7 +14,7 @@ from wtforms.validators import ValidationError
 from tracker import charts
 from tracker.extensions import db
 from tracker.models import Alignment, Excusal, RollCall
-from tracker.scorecards import queries
+from tracker.scorecards import queries, words
 from tracker.scorecards.forms import ScoringSettingsForm, DecideAlignmentForm, ExcusalForm, ProposeAlignmentForm
 from tracker.services import alignments as alignment_service
 from tracker.services import scores as score_service
@@ -88,7 +88,7 @@ def index():
     rows = queries.index_rows(page.items, org.score_bands)
     return render_template("scorecards/index.html", page=page, rows=rows, filters=filters,
                            choices=queries.index_choices(org), columns=queries.INDEX_COLUMNS,
-                           sorts=queries.SORTS)
+                           sorts=words.sort_labels(queries.SORTS))
 
 
 @bp.route(f"/officials.<{FORMATS}:fmt>")
@@ -372,6 +372,10 @@ def points_filter(value) -> str:
     except (TypeError, ValueError):
         return str(value)
     return text.rstrip("0").rstrip(".")
+
+
+bp.add_app_template_global(words.score_word, "score_word")
+bp.add_app_template_global(words.donor_class_word, "donor_class_word")
 
 
 @bp.app_template_global("scorecard_officials")
