@@ -465,5 +465,7 @@ def test_official_page_and_home_in_spanish_with_the_cookie(client, org):
     assert "Official A" in home  # names are data, never translated
     index = client.get("/scorecards/").data.decode()
     assert "Filtrar y ordenar" in index and "Cargo electo" in index
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404 and "Página no encontrada" in missing.get_data(as_text=True)
     client.get("/language/en")
     assert "Overall score on our program" in client.get(url).data.decode()

@@ -27,6 +27,8 @@ def _words() -> dict[str, str]:
         "support": _("support"), "oppose": _("oppose"), "partial": _("partly"), "no_answer": _("no answer"),
         # Excusal reasons (tracker/services/alignments.EXCUSAL_REASONS).
         "family": _("family"), "medical": _("medical"), "disaster": _("disaster"), "other": _("other"),
+        # Plank tiers.
+        "minimum": _("minimum"), "maximum": _("maximum"),
     }
 
 
@@ -39,7 +41,7 @@ def _donor_classes() -> dict[str, str]:
         "lobbyist_pac": _("lobbyist pac"), "party": _("party"), "candidate_committee": _("candidate committee"),
         "super_pac": _("super pac"), "nonconnected_pac": _("nonconnected pac"),
         "business_entity": _("business entity"), "labor_org": _("labor org"), "other_org": _("other org"),
-        "review": _("review"), "unknown": _("unknown"),
+        "review": _("review"), "unknown": _("unknown"), "not yet classified": _("not yet classified"),
     }
 
 
@@ -56,6 +58,23 @@ def donor_class_word(code) -> str:
     if code is None:
         return ""
     return _donor_classes().get(code, str(code).replace("_", " "))
+
+
+def proposal_status_word(code) -> str:
+    """A program proposal's status in the reader's language (English: underscores as spaces)."""
+    words = {"open": _("open"), "on_ballot": _("on ballot"), "passed": _("passed"), "adopted": _("adopted"),
+             "rejected": _("rejected"), "withdrawn": _("withdrawn")}
+    return words.get(code, str(code).replace("_", " "))
+
+
+def official_captions(data: dict, name: str) -> None:
+    """Word the captions of an official's page tables in the reader's language (the page only:
+    downloads keep queries' English captions)."""
+    data["plank_table"].caption = _("%(name)s: score on each plank (all years)", name=name)
+    data["year_table"].caption = _("%(name)s: overall score by year", name=name)
+    data["roll_call_table"].caption = _("Every roll call behind %(name)s's overall score", name=name)
+    data["money"].caption = _("Money received by %(name)s's committees, by donor class", name=name)
+    data["flags"].caption = _("Pledge flags on money received by %(name)s", name=name)
 
 
 def sort_labels(sorts: dict) -> dict[str, str]:
