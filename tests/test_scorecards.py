@@ -459,6 +459,9 @@ def test_official_page_and_home_in_spanish_with_the_cookie(client, org):
     assert "Cada votación nominal detrás de la puntuación" in html and "Cómo se calculó" in html
     assert "Dinero recibido" in html and "PAC corporativo" in html and "1.000,00" in html  # money in Spanish
     assert "100 × 3 ÷ 6 = 50.00" in html  # the arithmetic is data, unchanged
+    # The scoring core's English sentences are worded again at the view layer.
+    assert "Las ausencias quedan fuera de la puntuación." in html and "Absences are left out" not in html
+    assert "votó la posición a favor" in html and "voted the pro position" not in html
     assert "Overall score on our program" not in html and "Pledge signed" not in html
     home = client.get("/").data.decode()
     assert "Buscar un cargo electo" in home and "Ver todas las evaluaciones" in home and "De un vistazo" in home

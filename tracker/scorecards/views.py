@@ -110,6 +110,12 @@ def official(person_id):
     person = queries.person_or_none(org, person_id) or abort(404)
     data = queries.official_page(org, person)
     words.official_captions(data, person.name)
+    if words.needs_rewording():
+        options = score_service.get_options(org)
+        data["explained"] = words.explained_in_language(data["explained"], options)
+        data["plank_boxes"] = [(row, {**box, "rules": data["explained"]["rules"] if data["explained"] else [],
+                                      "message": words.score_message(box["message"])})
+                               for row, box in data["plank_boxes"]]
     plank_chart = charts.embeddable(charts.plank_scores_figure(data["plank_table"].rows, _("Score on each plank")))
     time_chart = charts.embeddable(charts.scores_over_time_figure(data["year_table"].rows, _("Overall score by year")))
     badge_url = url_for("badge", person_id=person.id, _external=True)
@@ -385,6 +391,7 @@ def points_filter(value) -> str:
 bp.add_app_template_global(words.score_word, "score_word")
 bp.add_app_template_global(words.donor_class_word, "donor_class_word")
 bp.add_app_template_global(words.proposal_status_word, "proposal_status_word")
+bp.add_app_template_global(words.vote_reason, "vote_reason")
 
 
 @bp.app_template_global("scorecard_officials")

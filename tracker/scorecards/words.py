@@ -1,7 +1,10 @@
 """The scorecards' codes (vote positions, outcomes, statuses, donor classes) in the reader's
 language. The pure cores keep their English codes; this view-layer table words them at render
 time, so it must be called inside a request (or an app context)."""
+import re
+
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 
 def _words() -> dict[str, str]:
@@ -81,3 +84,99 @@ def sort_labels(sorts: dict) -> dict[str, str]:
     """The index's sort choices (queries.SORTS, English labels) in the reader's language."""
     words = {"name": _("Name"), "score": _("Score"), "corporate": _("Corporate money"), "pledge": _("Pledge")}
     return {key: words.get(key, label) for key, label in sorts.items()}
+
+
+# --- the scoring core's sentences, worded again in the reader's language ------------------------
+# tracker/scoring.py and services/scores.py write their explanations in English (pure cores, no
+# Flask). The page rewords them here; English pages keep the core's own text untouched.
+
+def _is_english() -> bool:
+    from tracker.i18n import DEFAULT_LANGUAGE, current_language
+    return current_language() == DEFAULT_LANGUAGE
+
+
+def describe_rules(options) -> list[str]:
+    """ScoringOptions.describe() in the reader's language (same sentences, same order)."""
+    if _is_english():
+        return options.describe()
+    positions = ", ".join(score_word(p) for p in sorted(options.counted_against))
+    policy = {"exclude": _("Absences are left out of the score."),
+              "count_against": _("These positions count as votes against the program: %(positions)s.",
+                                 positions=positions),
+              "half_credit": _("These positions earn half the vote's weight: %(positions)s.",
+                               positions=positions)}[options.absence_policy]
+    return [policy,
+            _("An absence excused by the committee never counts against anyone."),
+            _("A score needs at least %(least)s counted roll calls.", least=options.min_counted_votes),
+            _("Overall score: all scored votes pooled (each roll call once).") if options.overall_mode == "pooled"
+            else _("Overall score: the average of the plank scores that have enough votes."),
+            _("A vote is crucial when %(swing)s or fewer members switching sides would flip it.",
+              swing=options.crucial_swing_max)]
+
+
+def vote_reason(text) -> str:
+    """Why a vote counts as it does (the scoring core's reason text) in the reader's language."""
+    if not text or _is_english():
+        return text or ""
+    fixed = {
+        "its planks disagree on the pro position: left out of the overall score":
+            _("its planks disagree on the pro position: left out of the overall score"),
+        "voted the pro position": _("voted the pro position"),
+        "voted against the pro position": _("voted against the pro position"),
+        "absence excused by the committee: never counts against":
+            _("absence excused by the committee: never counts against"),
+    }
+    if text in fixed:
+        return fixed[text]
+    described = {
+        "yes": _("yes"), "no": _("no"), "present: declined to take a side": _("present: declined to take a side"),
+        "abstained": _("abstained"), "recused": _("recused"), "paired (live pair)": _("paired (live pair)"),
+        "did not vote": _("did not vote"), "absent": _("absent"), "excused (as recorded)": _("excused (as recorded)"),
+        "not seated": _("not seated"),
+        "unrecognised label: sent for data review, never guessed":
+            _("unrecognised label: sent for data review, never guessed"),
+        "seated but not on the roll (treated as absent)": _("seated but not on the roll (treated as absent)"),
+    }
+    suffixes = {": half credit under this rule set": _(": half credit under this rule set"),
+                ": counts against under this rule set": _(": counts against under this rule set"),
+                ": left out under this rule set": _(": left out under this rule set")}
+    for suffix, worded in suffixes.items():
+        if text.endswith(suffix):
+            head = text[: -len(suffix)]
+            return described.get(head, head) + worded
+    return text
+
+
+_TOO_FEW = re.compile(r"Only (\d+) counted roll calls?: too few for a score \(this rule set needs (\d+)\)\.")
+_TOO_FEW_ON_PLANK = re.compile(r"Only (\d+) counted roll calls? on this plank: too few for a score\.")
+_ALSO_ALIGNED = ("The roll calls on this plank are also aligned to other planks with a different position or weight; "
+                 "open each roll call's page for its alignments.")
+
+
+def score_message(text) -> str:
+    """A score explanation's note (too few votes; rows that do not add up) in the reader's language."""
+    if not text or _is_english():
+        return text or ""
+    text = _TOO_FEW.sub(lambda m: ngettext(
+        "Only %(num)d counted roll call: too few for a score (this rule set needs %(least)s).",
+        "Only %(num)d counted roll calls: too few for a score (this rule set needs %(least)s).",
+        int(m[1]), least=m[2]), text)
+    text = _TOO_FEW_ON_PLANK.sub(lambda m: ngettext(
+        "Only %(num)d counted roll call on this plank: too few for a score.",
+        "Only %(num)d counted roll calls on this plank: too few for a score.", int(m[1])), text)
+    return text.replace(_ALSO_ALIGNED, _("The roll calls on this plank are also aligned to other planks with a "
+                                         "different position or weight; open each roll call's page for its "
+                                         "alignments."))
+
+
+def explained_in_language(explained: dict | None, options) -> dict | None:
+    """A copy of a score explanation with its rules and note in the reader's language (the
+    explanation itself is cached across requests, so it is never changed in place)."""
+    if not explained or _is_english():
+        return explained
+    return {**explained, "rules": describe_rules(options), "message": score_message(explained.get("message"))}
+
+
+def needs_rewording() -> bool:
+    """True when the reader's language is not the cores' (English)."""
+    return not _is_english()
