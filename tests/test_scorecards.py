@@ -290,6 +290,25 @@ def test_anonymous_public_pages_are_micro_cached_but_members_see_fresh_pages(mak
     views._page_cache.clear()
 
 
+def test_the_micro_cache_keeps_one_copy_per_language(make_app):
+    app = make_app(SCORECARD_CACHE_SECONDS=60)
+    from tests.factories import make_org
+    from tracker.scorecards import views
+    views._page_cache.clear()
+    with app.app_context():
+        scored_world(make_org())
+        english = app.test_client()
+        assert "Filter and sort" in english.get("/scorecards/").data.decode()
+        spanish = app.test_client()
+        spanish.get("/language/es")
+        page = spanish.get("/scorecards/").data.decode()
+        assert "Filtrar y ordenar" in page and "Filter and sort" not in page  # not the English copy
+        assert "Filter and sort" in english.get("/scorecards/").data.decode()
+        by_browser = app.test_client().get("/scorecards/", headers={"Accept-Language": "es"}).data.decode()
+        assert "Filtrar y ordenar" in by_browser
+    views._page_cache.clear()
+
+
 def test_every_plank_score_has_its_own_how_box(client, org):
     world = scored_world(org, people=2)
     # Two more approved roll calls on plank 1 give A four votes there: no(2), yes, yes, yes.

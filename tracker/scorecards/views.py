@@ -14,6 +14,7 @@ from wtforms.validators import ValidationError
 
 from tracker import charts
 from tracker.extensions import db
+from tracker.i18n import select_language
 from tracker.models import Alignment, Excusal, RollCall
 from tracker.scorecards import queries, words
 from tracker.scorecards.forms import ScoringSettingsForm, DecideAlignmentForm, ExcusalForm, ProposeAlignmentForm
@@ -50,7 +51,7 @@ def microcached(view):
         seconds = _cache_seconds()
         if seconds <= 0 or request.method != "GET" or current_app.config["SESSION_COOKIE_NAME"] in request.cookies:
             return view(*args, **kwargs)
-        key = request.full_path
+        key = f"{select_language()} {request.full_path}"  # each language its own copy (the lang cookie)
         hit = _page_cache.get(key)
         now = time.monotonic()
         if hit and hit[0] > now:
