@@ -246,6 +246,8 @@ def test_a_ballot_page_and_its_receipt_read_in_spanish(client, running):
     assert '<html lang="es">' in page and "Emitir mi voto" in page and "Sí o no · mayoría simple" in page
     assert "> Sí</label>" in page and "> Abstención</label>" in page and '<option value="">sin posición</option>' in page
     assert "Los resultados se publican al cierre, no antes." in page and "Cast my vote" not in page
+    # dates as Spanish writes them ("10 dic 2026, 14:05"), not English month names
+    assert re.search(r"Cierra el <strong>\d{1,2} [a-z]{3,4}\.? \d{4}, \d{1,2}:\d{2} UTC</strong>", page), page
     receipt = client.post(f"/ballots/{ballot.id}/vote", data=vote_form(ballot, "abstain")).get_data(as_text=True)
     assert "<h1>Tu voto quedó registrado</h1>" in receipt and "<strong>abstención</strong>" in receipt
     listing = client.get("/ballots/").get_data(as_text=True)

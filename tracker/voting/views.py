@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import OperationalError
 
 from tracker.extensions import db
+from tracker.i18n import current_language, day
 from tracker.models import Ballot, BallotQuestion, Member
 from tracker.models.base import utcnow
 from tracker.services import ballots as ballot_service
@@ -82,7 +83,7 @@ def new_ballot():
             form.title.errors.append(str(error))
         else:
             db.session.commit()
-            opens = ballot.opens_at.strftime("%d %B %Y at %H:%M")
+            opens = ballot.opens_at.strftime("%d %B %Y at %H:%M") if current_language() == "en" else day(ballot.opens_at)
             flash(_("The ballot is open.") if ballot.status == "open" else
                   _("The ballot is scheduled to open on %(when)s UTC.", when=opens), "info")
             return redirect(url_for("voting.ballot", ballot_id=ballot.id))
