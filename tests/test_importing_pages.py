@@ -73,7 +73,10 @@ def test_running_import_page_shows_progress_bar_and_noscript_refresh(app, client
     html = client.get(f"/imports/{run.id}").get_data(as_text=True)
     assert '<progress id="import-bar" max="1" value="0.0">' in html
     assert '<meta http-equiv="refresh" content="3">' in html and "import_progress.js" in html
-    assert client.get(f"/imports/{run.id}/progress.json").get_json()["done"] is False
+    progress = client.get(f"/imports/{run.id}/progress.json").get_json()
+    assert progress["done"] is False and (progress["status"], progress["status_words"]) == ("pending", "pending")
+    client.get("/language/es")
+    assert client.get(f"/imports/{run.id}/progress.json").get_json()["status_words"] == "pendiente"
 
 
 def test_bad_rows_listed_with_lines_and_downloadable(app, client, login):

@@ -25,6 +25,9 @@ bp = Blueprint("importing", __name__, url_prefix="/imports")
 PREVIEW_ROWS = 20
 KIND_LABELS = {"votes": _l("Roll-call votes"), "people": _l("People roster (ids, names, terms)"),
                "contributions": _l("Contributions"), "committees": _l("Committees")}
+# A run's status as the page shows it (the JSON keeps the code; status_words is for the progress script).
+STATUS_WORDS = {"pending": _l("pending"), "running": _l("running"), "succeeded": _l("succeeded"),
+                "rejected": _l("rejected"), "failed": _l("failed")}
 
 
 # The preview's first rows, in words: per table, the columns a person checks and their headings
@@ -221,7 +224,8 @@ def progress(run_id: int):
     run = _own_run(run_id)
     if ingest.fail_abandoned_runs(run.organization_id, run.id):
         db.session.refresh(run)
-    return jsonify({"id": run.id, "status": run.status, "progress": round(ingest.progress_of(run), 4),
+    return jsonify({"id": run.id, "status": run.status, "status_words": str(STATUS_WORDS.get(run.status, run.status)),
+                    "progress": round(ingest.progress_of(run), 4),
                     "done": run.status not in ("pending", "running"), "read": run.read_count,
                     "imported": run.imported_count, "duplicates": run.duplicate_count, "errors": run.error_count})
 
