@@ -11,6 +11,11 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from tracker.ballots import MAJORITIES
 
 
+# The majorities by their stored codes, in the reader's words (English: the codes themselves).
+MAJORITY_WORDS = {"simple": _l("simple"), "two-thirds": _l("two-thirds"), "three-quarters": _l("three-quarters")}
+MAJORITY_CHOICES = [SelectChoice(m, MAJORITY_WORDS.get(m, m)) for m in MAJORITIES]
+
+
 class BallotForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the ballot a title.")), Length(max=300)])
     description = TextAreaField(_l("What members should know (optional)"), validators=[Optional(), Length(max=5000)])
@@ -58,16 +63,16 @@ class SettingsForm(FlaskForm):
                                      validators=[NumberRange(0, 1000)])
     quorum = StringField(_l("Quorum: the share of the electorate that must cast a ballot (e.g. 1/4 or 0.25)"),
                          validators=[DataRequired(), Length(max=20)])
-    proposal_majority = SelectField(_l("Majority a proposal needs"), choices=[SelectChoice(m, m) for m in MAJORITIES])
+    proposal_majority = SelectField(_l("Majority a proposal needs"), choices=MAJORITY_CHOICES)
     adoption_majority = SelectField(_l("Majority adopting a new program version needs"),
-                                    choices=[SelectChoice(m, m) for m in MAJORITIES])
+                                    choices=MAJORITY_CHOICES)
     ballot_days = IntegerField(_l("Days an online ballot stays open, by default"), validators=[NumberRange(1, 90)])
     secret = BooleanField(_l("Ballots are secret by default"))
     endorsement_electorate = SelectField(_l("Who decides endorsements"), choices=[
         SelectChoice("committee", _l("The endorsement committee")), SelectChoice("members", _l("All members"))])
-    endorsement_majority = SelectField(_l("Majority an endorsement needs"), choices=[SelectChoice(m, m) for m in MAJORITIES])
+    endorsement_majority = SelectField(_l("Majority an endorsement needs"), choices=MAJORITY_CHOICES)
     withdrawal_majority = SelectField(_l("Majority withdrawing an endorsement needs (a membership ballot)"),
-                                      choices=[SelectChoice(m, m) for m in MAJORITIES])
+                                      choices=MAJORITY_CHOICES)
     petition_signatures = IntegerField(_l("Signatures a withdrawal petition needs"), validators=[NumberRange(1, 10_000)])
     questionnaire_questions = TextAreaField(_l("The organization's own questionnaire questions, one per line"),
                                             validators=[Optional(), Length(max=15_000)])
