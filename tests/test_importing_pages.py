@@ -254,10 +254,11 @@ def test_the_import_pages_read_in_spanish(app, client, login, realdata):
     assert "Ninguno de los votos de este archivo es todavía de alguien registrado." in html
     assert '<th scope="row">Registros nuevos</th><td class="num">430</td>' in html
     assert "<caption>Primeras 20 filas: votos</caption>" in html and '<th scope="col">Votante</th>' in html
+    assert "<td>sí</td>" in html and "<td>yes</td>" not in html  # how each vote was counted, in words
     assert ">Importar</button>" in html and "Nothing has been written yet" not in html
     listing = client.get("/imports/").get_data(as_text=True)
     assert "<h1>Importaciones</h1>" in listing
     client.get("/language/en")
     html = client.get(preview_url(response)).get_data(as_text=True)
     assert "Detected format: <strong>U.S. House Clerk roll-call XML</strong>. Nothing has been written yet." in html
-    assert "<caption>First 20 votes</caption>" in html
+    assert "<caption>First 20 votes</caption>" in html and "<td>yes</td>" in html

@@ -47,6 +47,11 @@ PREVIEW_COLUMNS = {
     "committees": [("committee_id", _l("Committee id")), ("name", _l("Name")), ("party", _l("Party"))],
     "candidates": [("candidate_id", _l("Candidate id")), ("name", _l("Name")), ("party", _l("Party"))],
 }
+# How a vote was counted (imports.vote_options.POSITIONS), in the reader's words.
+POSITION_WORDS = {"yes": _l("yes"), "no": _l("no"), "abstain": _l("abstain"), "present": _l("present"),
+                  "recused": _l("recused"), "paired": _l("paired"), "not_voting": _l("not voting"),
+                  "absent": _l("absent"), "excused": _l("excused"), "not_eligible": _l("not eligible"),
+                  "unknown": _l("unknown")}
 TABLE_TITLES = {"contributions": _l("contributions"), "roll_calls": _l("roll calls"), "positions": _l("votes"),
                 "people": _l("people"), "identifiers": _l("ids"), "terms": _l("terms of office"), "committees": _l("committees"),
                 "candidates": _l("candidates"), "links": _l("candidate-committee links"), "filing_links": _l("filings")}
@@ -66,6 +71,8 @@ def preview_table(name: str, frame):
                 value = ""
             elif column == "amount_cents":
                 value = money(int(value))
+            elif column == "position":
+                value = POSITION_WORDS.get(value, value)
             cells.append(value)
         rows.append(cells)
     return TABLE_TITLES.get(name, name.replace("_", " ")), [label for _column, label in columns], rows
