@@ -248,6 +248,7 @@ def test_the_import_pages_read_in_spanish(app, client, login, realdata):
     client.get("/language/es")
     page = client.get("/imports/upload").get_data(as_text=True)
     assert "<h1>Subir un archivo</h1>" in page and "Qué contiene el archivo" in page and "Votos de votaciones nominales" in page
+    assert "csv: el formato genérico (votos o personas o contribuciones)" in page
     response = upload(client, (realdata / HOUSE_XML).read_bytes(), "roll240_2025.xml")
     html = client.get(preview_url(response)).get_data(as_text=True)
     assert "Formato detectado: <strong>U.S. House Clerk roll-call XML</strong>. Todavía no se ha guardado nada." in html
@@ -259,6 +260,7 @@ def test_the_import_pages_read_in_spanish(app, client, login, realdata):
     listing = client.get("/imports/").get_data(as_text=True)
     assert "<h1>Importaciones</h1>" in listing
     client.get("/language/en")
+    assert "csv: the generic format (votes or people or contributions)" in client.get("/imports/upload").get_data(as_text=True)
     html = client.get(preview_url(response)).get_data(as_text=True)
     assert "Detected format: <strong>U.S. House Clerk roll-call XML</strong>. Nothing has been written yet." in html
     assert "<caption>First 20 votes</caption>" in html and "<td>yes</td>" in html

@@ -25,6 +25,9 @@ bp = Blueprint("importing", __name__, url_prefix="/imports")
 PREVIEW_ROWS = 20
 KIND_LABELS = {"votes": _l("Roll-call votes"), "people": _l("People roster (ids, names, terms)"),
                "contributions": _l("Contributions"), "committees": _l("Committees")}
+# A kind of import in a sentence (lowercase; the templates' importing/_words.html says the same).
+KIND_WORDS = {"votes": _l("votes"), "people": _l("people"), "contributions": _l("contributions"),
+              "committees": _l("committees")}
 # A run's status as the page shows it (the JSON keeps the code; status_words is for the progress script).
 STATUS_WORDS = {"pending": _l("pending"), "running": _l("running"), "succeeded": _l("succeeded"),
                 "rejected": _l("rejected"), "failed": _l("failed")}
@@ -124,8 +127,8 @@ def _format_choices():
             kinds_of.setdefault(parser.name, []).append((kind, parser.label))
     choices = [("auto", _("Recognize it for me (auto)"))]
     for name, found in kinds_of.items():
-        label = found[0][1] if len(found) == 1 else _("%(name)s: the generic format (%(kinds)s)", name=name,
-                                                          kinds=" or ".join(k for k, _label in found))
+        kinds = _(" or ").join(str(KIND_WORDS.get(k, k)) for k, _label in found)
+        label = found[0][1] if len(found) == 1 else _("%(name)s: the generic format (%(kinds)s)", name=name, kinds=kinds)
         choices.append((name, label))
     return choices
 
