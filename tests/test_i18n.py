@@ -62,7 +62,7 @@ def test_the_compiled_catalogue_is_the_po_file():
 
 
 def _messages(catalog) -> dict:
-    """msgid -> translation; a plural message's ids and forms are lists, made tuples to be compared."""
+    """msgid -> translation; a plural's ids and forms (lists in a read .mo) as tuples."""
     def frozen(value):
         return tuple(value) if isinstance(value, list) else value
     return {frozen(m.id): frozen(m.string) for m in catalog if m.id}
