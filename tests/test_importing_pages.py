@@ -73,7 +73,10 @@ def test_running_import_page_shows_progress_bar_and_noscript_refresh(app, client
     html = client.get(f"/imports/{run.id}").get_data(as_text=True)
     assert '<progress id="import-bar" max="1" value="0.0">' in html
     assert '<meta http-equiv="refresh" content="3">' in html and "import_progress.js" in html
-    assert client.get(f"/imports/{run.id}/progress.json").get_json()["done"] is False
+    progress = client.get(f"/imports/{run.id}/progress.json").get_json()
+    assert progress["done"] is False and (progress["status"], progress["status_words"]) == ("pending", "pending")
+    client.get("/language/es")
+    assert client.get(f"/imports/{run.id}/progress.json").get_json()["status_words"] == "pendiente"
 
 
 def test_bad_rows_listed_with_lines_and_downloadable(app, client, login):
@@ -238,3 +241,26 @@ def test_preview_says_in_words_which_officials_the_rows_reach(app, client, login
     assert '<th scope="col">Donor</th>' in html and "$35,000.00" in html  # amounts in dollars
     for internal in ("recipient_committee_id", "amount_cents", "source_key", "--", "only_tracked"):
         assert internal not in html.split("<main", 1)[1], internal
+
+
+def test_the_import_pages_read_in_spanish(app, client, login, realdata):
+    login("admin")
+    client.get("/language/es")
+    page = client.get("/imports/upload").get_data(as_text=True)
+    assert "<h1>Subir un archivo</h1>" in page and "Qué contiene el archivo" in page and "Votos de votaciones nominales" in page
+    assert "csv: el formato genérico (votos o personas o contribuciones)" in page
+    response = upload(client, (realdata / HOUSE_XML).read_bytes(), "roll240_2025.xml")
+    html = client.get(preview_url(response)).get_data(as_text=True)
+    assert "Formato detectado: <strong>U.S. House Clerk roll-call XML</strong>. Todavía no se ha guardado nada." in html
+    assert "Ninguno de los votos de este archivo es todavía de alguien registrado." in html
+    assert '<th scope="row">Registros nuevos</th><td class="num">430</td>' in html
+    assert "<caption>Primeras 20 filas: votos</caption>" in html and '<th scope="col">Votante</th>' in html
+    assert "<td>sí</td>" in html and "<td>yes</td>" not in html  # how each vote was counted, in words
+    assert ">Importar</button>" in html and "Nothing has been written yet" not in html
+    listing = client.get("/imports/").get_data(as_text=True)
+    assert "<h1>Importaciones</h1>" in listing
+    client.get("/language/en")
+    assert "csv: the generic format (votes or people or contributions)" in client.get("/imports/upload").get_data(as_text=True)
+    html = client.get(preview_url(response)).get_data(as_text=True)
+    assert "Detected format: <strong>U.S. House Clerk roll-call XML</strong>. Nothing has been written yet." in html
+    assert "<caption>First 20 votes</caption>" in html and "<td>yes</td>" in html

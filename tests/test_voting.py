@@ -236,3 +236,22 @@ def test_a_paper_ballot_through_the_committees_pages(client, org):
     results = client.get(f"/ballots/{ballot.id}").data.decode()
     assert "Results: General assembly" in results and "6 members present, counted by two tellers" in results
     assert "Passed" in results
+
+
+def test_a_ballot_page_and_its_receipt_read_in_spanish(client, running):
+    ballot, voter = running["ballot"], running["voter"]
+    sign_in(client, voter)
+    client.get("/language/es")
+    page = client.get(f"/ballots/{ballot.id}").get_data(as_text=True)
+    assert '<html lang="es">' in page and "Emitir mi voto" in page and "Sí o no · mayoría simple" in page
+    assert "> Sí</label>" in page and "> Abstención</label>" in page and '<option value="">sin posición</option>' in page
+    assert "Los resultados se publican al cierre, no antes." in page and "Cast my vote" not in page
+    # dates as Spanish writes them ("10 dic 2026, 14:05"), not English month names
+    assert re.search(r"Cierra el <strong>\d{1,2} [a-z]{3,4}\.? \d{4}, \d{1,2}:\d{2} UTC</strong>", page), page
+    receipt = client.post(f"/ballots/{ballot.id}/vote", data=vote_form(ballot, "abstain")).get_data(as_text=True)
+    assert "<h1>Tu voto quedó registrado</h1>" in receipt and "<strong>abstención</strong>" in receipt
+    listing = client.get("/ballots/").get_data(as_text=True)
+    assert "<h2>Abiertas y próximas</h2>" in listing and ">abierta</span>" in listing and "2 preguntas" in listing
+    client.get("/language/en")
+    page = client.get(f"/ballots/{ballot.id}").get_data(as_text=True)
+    assert "Change my vote" in page and "Yes or no · simple majority" in page and "> Abstain</label>" in page

@@ -6,7 +6,7 @@
   function poll() {
     fetch(box.dataset.url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (data) {
       bar.value = data.progress; bar.textContent = Math.round(data.progress * 100) + "%";
-      status.textContent = data.status;
+      status.textContent = data.status_words || data.status;
       if (data.done) { window.location.reload(); } else { setTimeout(poll, 1000); }
     }).catch(function () { setTimeout(poll, 3000); });
   }

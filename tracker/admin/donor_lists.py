@@ -1,5 +1,6 @@
 """Admin pages for the donor lists (known corporate donors, exceptions, company list, lobbyists)."""
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.admin.forms import DonorListForm
@@ -48,17 +49,32 @@ def save_donor_list(list_name: str):
                 return render_template("admin/donor_lists.html", sections=[
                     _section(list_name, current, form, removing=removing)]), 409
             summary = donor_lists.replace(org, list_name, wanted, actor=current_user)
-            label = donor_lists.DESCRIPTIONS[list_name][0]
+            label = list_words()[list_name][0]
             if summary["added"] or summary["removed"]:
-                flash(f"{label}: {summary['added']} added, {summary['removed']} removed; {summary['size']} names. "
-                      f"{summary['classified']} contributions reclassified and pledges judged again.", "info")
+                flash(_("%(list)s: %(added)s added, %(removed)s removed; %(size)s names. "
+                        "%(classified)s contributions reclassified and pledges judged again.", list=label,
+                        added=summary["added"], removed=summary["removed"], size=summary["size"],
+                        classified=summary["classified"]), "info")
             else:
-                flash(f"{label}: nothing changed.", "info")
+                flash(_("%(list)s: nothing changed.", list=label), "info")
             return redirect(url_for("admin.donor_lists_page") + f"#{list_name}")
     return render_template("admin/donor_lists.html", sections=[_section(list_name, current, form)]), 400
 
 
+def list_words() -> dict:
+    """The donor lists' names and help (services.donor_lists.DESCRIPTIONS) in the reader's language."""
+    return {
+        "known_corporate": (_("Known corporate donors"), _("Always classed business_entity, e.g. a company giving "
+                                                           "under a name without a legal suffix.")),
+        "exceptions": (_("Exceptions"), _("Never classed corporate, e.g. a membership association whose name ends "
+                                          "in INC.")),
+        "company_list": (_("Company list"), _("Companies whose PACs, executives and lobbyists the "
+                                              "no-fossil-fuel-money clause counts.")),
+        "lobbyists": (_("Lobbyist registrants"), _("Donors tagged lobbyist whatever their occupation says.")),
+    }
+
+
 def _section(list_name: str, current: list[str], form, removing=None) -> dict:
-    label, help_text = donor_lists.DESCRIPTIONS[list_name]
+    label, help_text = list_words().get(list_name, donor_lists.DESCRIPTIONS[list_name])
     return {"name": list_name, "label": label, "help": help_text, "count": len(current), "form": form,
             "removing": removing[:PREVIEW] if removing else [], "removing_count": len(removing or [])}

@@ -1,6 +1,7 @@
 """People (committee): find a person, edit their facts, attach the ids their filings carry
 (campaign committee, filer, candidate), so imported votes and money reach them."""
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.admin.forms import IdentifierForm, PersonForm, RemoveIdentifierForm
@@ -11,9 +12,24 @@ from tracker.services import people
 from tracker.web import owned_or_404, page_number, role_required
 
 
+def id_words() -> dict:
+    """The kinds of id (services.people.ID_LABELS) in the reader's language."""
+    return {"fec_committee": _("FEC committee id (C00123456)"), "state_filer": _("CAL-ACCESS or NetFile filer id"),
+            "fec_candidate": _("FEC candidate id (H0CA12345)"), "bioguide": _("Bioguide id"),
+            "legistar": _("Legistar person id"), "ocd_person": _("Open Civic Data person id"),
+            "openstates": _("Open States id"), "icpsr": _("ICPSR id"), "lis": _("Senate LIS id"),
+            "govtrack": _("GovTrack id"), "opensecrets": _("OpenSecrets id"), "thomas": _("THOMAS id"),
+            "wikidata": _("Wikidata id"), "popolo": _("Popolo id"), "local": _("Local id")}
+
+
+def _id_labels() -> dict:
+    words = id_words()
+    return {scheme: words.get(scheme, label) for scheme, label in people.ID_LABELS.items()}
+
+
 def _identifier_form() -> IdentifierForm:
     form = IdentifierForm(prefix="id")
-    form.scheme.choices = list(people.ID_LABELS.items())
+    form.scheme.choices = list(_id_labels().items())
     return form
 
 
@@ -46,10 +62,10 @@ def person_edit(person_id: int):
             form.name.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Saved {person.name}.", "info")
+            flash(_("Saved %(name)s.", name=person.name), "info")
             return redirect(url_for("admin.person_edit", person_id=person.id))
     return render_template("admin/person.html", person=person, term=term, form=form, id_form=_identifier_form(),
-                           remove_form=RemoveIdentifierForm(), labels=people.ID_LABELS)
+                           remove_form=RemoveIdentifierForm(), labels=_id_labels())
 
 
 @bp.route("/people/<int:person_id>/ids", methods=["POST"])
@@ -65,9 +81,10 @@ def person_add_identifier(person_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(f"Attached {people.ID_LABELS[form.scheme.data].split(' (')[0]} {form.value.data.strip()} to {person.name}.", "info")
+            attached = f"{_id_labels()[form.scheme.data].split(' (')[0]} {form.value.data.strip()}"
+            flash(_("Attached %(id)s to %(name)s.", id=attached, name=person.name), "info")
     else:
-        flash("Choose the kind of id and give the id as filed.", "error")
+        flash(_("Choose the kind of id and give the id as filed."), "error")
     return redirect(url_for("admin.person_edit", person_id=person.id))
 
 
@@ -80,10 +97,10 @@ def person_remove_identifier(person_id: int):
     if form.validate_on_submit() and form.identifier_id.data.isdigit():
         identifier = db.session.get(PersonIdentifier, int(form.identifier_id.data))
     if identifier is None or identifier.person_id != person.id:
-        flash("Choose an id of this person to remove.", "error")
+        flash(_("Choose an id of this person to remove."), "error")
     else:
-        label = f"{people.ID_LABELS.get(identifier.scheme, identifier.scheme).split(' (')[0]} {identifier.value}"
+        label = f"{_id_labels().get(identifier.scheme, identifier.scheme).split(' (')[0]} {identifier.value}"
         people.remove_identifier(person, identifier, member=current_user)
         db.session.commit()
-        flash(f"Removed {label} from {person.name}.", "info")
+        flash(_("Removed %(id)s from %(name)s.", id=label, name=person.name), "info")
     return redirect(url_for("admin.person_edit", person_id=person.id))

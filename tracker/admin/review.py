@@ -1,6 +1,7 @@
 """The review queue: voters no person matched (or several did). The committee (or an admin) links each to an existing
 person or creates a new one; the voter's waiting positions then attach to that person."""
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, StringField
@@ -31,7 +32,7 @@ class CreateForm(FlaskForm):
 def _own_review(review_id: int) -> VoterReview:
     review = owned_or_404(VoterReview, review_id)
     if review.status != "open":
-        flash("That voter was already resolved.", "info")
+        flash(_("That voter was already resolved."), "info")
     return review
 
 
@@ -73,7 +74,7 @@ def review_link(review_id: int):
     if review.status == "open" and form.validate_on_submit():
         person = db.session.get(Person, form.person_id.data)
         if person is None or person.organization_id != current_user.organization_id:
-            flash("Choose a person from the list.", "error")
+            flash(_("Choose a person from the list."), "error")
         elif form.confirmed.data != "1":
             # One click never links: the member sees both sides and says yes (a name search offers
             # the same people in every row, so a wrong row is easy to pick).
@@ -84,9 +85,10 @@ def review_link(review_id: int):
             attached = people.resolve_review(review, person, member=current_user)
             db.session.commit()
             scores.recompute(current_user.organization)  # the attached positions may count
-            flash(f"{review.voter_name} is now {person.name}: {attached} vote{'s' if attached != 1 else ''} attached.", "info")
+            flash(ngettext("%(voter)s is now %(name)s: %(num)d vote attached.", "%(voter)s is now %(name)s: %(num)d votes attached.",
+                           attached, voter=review.voter_name, name=person.name), "info")
     elif review.status == "open":
-        flash("Choose a person from the list.", "error")
+        flash(_("Choose a person from the list."), "error")
     return redirect(url_for("admin.review", q=request.args.get("q") or None))
 
 
@@ -99,9 +101,9 @@ def review_create(review_id: int):
         person = people.create_person_for_review(review, form.name.data, member=current_user)
         db.session.commit()
         scores.recompute(current_user.organization)
-        flash(f"Created {person.name}; their positions are attached.", "info")
+        flash(_("Created %(name)s; their positions are attached.", name=person.name), "info")
     elif review.status == "open":
-        flash("Give the new person a name.", "error")
+        flash(_("Give the new person a name."), "error")
     return redirect(url_for("admin.review"))
 
 
@@ -117,10 +119,10 @@ def review_undo(review_id: int):
         detached = people.undo_resolution(review, member=current_user)
         db.session.commit()
         scores.recompute(current_user.organization)
-        flash(f"Undone: {review.voter_name} is no longer linked to {person.name if person else 'that person'}; "
-              f"{detached} votes wait again.", "info")
+        flash(_("Undone: %(voter)s is no longer linked to %(name)s; %(num)s votes wait again.", voter=review.voter_name,
+                name=person.name if person else _("that person"), num=detached), "info")
     else:
-        flash("Only the last link decision can be undone.", "error")
+        flash(_("Only the last link decision can be undone."), "error")
     return redirect(url_for("admin.review"))
 
 

@@ -1,9 +1,11 @@
 """Administration: members and roles."""
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.admin.forms import AddMemberForm, RoleForm
 from tracker.extensions import db
+from tracker.i18n import role_name
 from tracker.models import AuditEvent, Member
 from tracker.services import accounts
 from tracker.web import owned_or_404, page_number, role_required
@@ -28,7 +30,7 @@ def members():
         except accounts.AccountError as error:
             form.email.errors.append(str(error))
         else:
-            flash(f"Added {member.name} as {member.role}.", "info")
+            flash(_("Added %(name)s as %(role)s.", name=member.name, role=role_name(member.role)), "info")
             return redirect(url_for("admin.members"))
     rows = db.session.execute(
         db.select(Member).filter_by(organization_id=current_user.organization_id).order_by(Member.name)
@@ -43,10 +45,10 @@ def change_role(member_id: int):
     form = RoleForm()
     if form.validate_on_submit():
         if member.id == current_user.id and form.role.data != "admin":
-            flash("You cannot take the admin role from yourself; ask another admin.", "error")
+            flash(_("You cannot take the admin role from yourself; ask another admin."), "error")
         else:
             accounts.change_role(member, form.role.data, actor=current_user)
-            flash(f"{member.name} is now {member.role}.", "info")
+            flash(_("%(name)s is now %(role)s.", name=member.name, role=role_name(member.role)), "info")
     return redirect(url_for("admin.members"))
 
 

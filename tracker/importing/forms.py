@@ -1,4 +1,5 @@
 """Forms of the import pages."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
@@ -8,12 +9,12 @@ UPLOAD_TOKEN = r"^[0-9a-f]{32}\.[A-Za-z0-9_.-]{1,120}$"
 
 
 class UploadForm(FlaskForm):
-    kind = SelectField("What the file holds", validators=[DataRequired()])
-    fmt = SelectField("Format", default="auto")
-    body = StringField("Voting body (optional)", validators=[Optional(), Length(max=200)])
-    strict = BooleanField("Reject the whole file if any row is bad")
-    file = FileField("File", validators=[FileRequired("Choose a file to upload.")])
-    submit = SubmitField("Preview")
+    kind = SelectField(_l("What the file holds"), validators=[DataRequired()])
+    fmt = SelectField(_l("Format"), default="auto")
+    body = StringField(_l("Voting body (optional)"), validators=[Optional(), Length(max=200)])
+    strict = BooleanField(_l("Reject the whole file if any row is bad"))
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to upload."))])
+    submit = SubmitField(_l("Preview"))
 
 
 class StartForm(FlaskForm):
@@ -24,9 +25,9 @@ class StartForm(FlaskForm):
     fmt = HiddenField(validators=[DataRequired()])
     body = HiddenField(validators=[Optional(), Length(max=200)])
     strict = HiddenField()
-    submit = SubmitField("Import")
+    submit = SubmitField(_l("Import"))
 
 
 class CancelForm(FlaskForm):
     token = HiddenField(validators=[DataRequired(), Regexp(UPLOAD_TOKEN)])
-    submit = SubmitField("Cancel")
+    submit = SubmitField(_l("Cancel"))

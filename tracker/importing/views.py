@@ -8,11 +8,13 @@ import pandas as pd
 
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, session,
                    url_for)
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from imports import parsers_of
 from tracker.extensions import db
+from tracker.i18n import money
 from tracker.importing.forms import CancelForm, StartForm, UploadForm
 from tracker.models import ImportRowError, ImportRun
 from tracker.services import ingest, jobs
@@ -21,30 +23,41 @@ from tracker.web import owned_or_404, page_number, role_required
 
 bp = Blueprint("importing", __name__, url_prefix="/imports")
 PREVIEW_ROWS = 20
-KIND_LABELS = {"votes": "Roll-call votes", "people": "People roster (ids, names, terms)",
-               "contributions": "Contributions", "committees": "Committees"}
+KIND_LABELS = {"votes": _l("Roll-call votes"), "people": _l("People roster (ids, names, terms)"),
+               "contributions": _l("Contributions"), "committees": _l("Committees")}
+# A kind of import in a sentence (lowercase; the templates' importing/_words.html says the same).
+KIND_WORDS = {"votes": _l("votes"), "people": _l("people"), "contributions": _l("contributions"),
+              "committees": _l("committees")}
+# A run's status as the page shows it (the JSON keeps the code; status_words is for the progress script).
+STATUS_WORDS = {"pending": _l("pending"), "running": _l("running"), "succeeded": _l("succeeded"),
+                "rejected": _l("rejected"), "failed": _l("failed")}
 
 
 # The preview's first rows, in words: per table, the columns a person checks and their headings
 # (the others are the importer's bookkeeping). A table not listed shows its columns humanized.
 PREVIEW_COLUMNS = {
-    "contributions": [("received_on", "Date"), ("donor_name", "Donor"), ("employer", "Employer"),
-                      ("occupation", "Occupation"), ("amount_cents", "Amount"),
-                      ("recipient_committee_id", "To the committee"), ("receipt_kind", "Kind")],
-    "roll_calls": [("voted_on", "Date"), ("body", "Body"), ("motion", "Motion"), ("title", "Title"),
-                   ("result", "Result"), ("yes_count", "Yes"), ("no_count", "No")],
-    "positions": [("voter_name", "Voter"), ("party", "Party"), ("district", "District"),
-                  ("raw_label", "Vote as filed"), ("position", "Counted as")],
-    "people": [("name", "Name"), ("party", "Party")],
-    "identifiers": [("scheme", "Kind of id"), ("value", "Id")],
-    "terms": [("body", "Body"), ("office", "Office"), ("district", "District"), ("party", "Party"),
-              ("start_on", "From"), ("end_on", "To")],
-    "committees": [("committee_id", "Committee id"), ("name", "Name"), ("party", "Party")],
-    "candidates": [("candidate_id", "Candidate id"), ("name", "Name"), ("party", "Party")],
+    "contributions": [("received_on", _l("Date")), ("donor_name", _l("Donor")), ("employer", _l("Employer")),
+                      ("occupation", _l("Occupation")), ("amount_cents", _l("Amount")),
+                      ("recipient_committee_id", _l("To the committee")), ("receipt_kind", _l("Kind"))],
+    "roll_calls": [("voted_on", _l("Date")), ("body", _l("Body")), ("motion", _l("Motion")), ("title", _l("Title")),
+                   ("result", _l("Result")), ("yes_count", _l("Yes")), ("no_count", _l("No"))],
+    "positions": [("voter_name", _l("Voter")), ("party", _l("Party")), ("district", _l("District")),
+                  ("raw_label", _l("Vote as filed")), ("position", _l("Counted as"))],
+    "people": [("name", _l("Name")), ("party", _l("Party"))],
+    "identifiers": [("scheme", _l("Kind of id")), ("value", _l("Id"))],
+    "terms": [("body", _l("Body")), ("office", _l("Office")), ("district", _l("District")), ("party", _l("Party")),
+              ("start_on", _l("From")), ("end_on", _l("To"))],
+    "committees": [("committee_id", _l("Committee id")), ("name", _l("Name")), ("party", _l("Party"))],
+    "candidates": [("candidate_id", _l("Candidate id")), ("name", _l("Name")), ("party", _l("Party"))],
 }
-TABLE_TITLES = {"contributions": "contributions", "roll_calls": "roll calls", "positions": "votes",
-                "people": "people", "identifiers": "ids", "terms": "terms of office", "committees": "committees",
-                "candidates": "candidates", "links": "candidate-committee links", "filing_links": "filings"}
+# How a vote was counted (imports.vote_options.POSITIONS), in the reader's words.
+POSITION_WORDS = {"yes": _l("yes"), "no": _l("no"), "abstain": _l("abstain"), "present": _l("present"),
+                  "recused": _l("recused"), "paired": _l("paired"), "not_voting": _l("not voting"),
+                  "absent": _l("absent"), "excused": _l("excused"), "not_eligible": _l("not eligible"),
+                  "unknown": _l("unknown")}
+TABLE_TITLES = {"contributions": _l("contributions"), "roll_calls": _l("roll calls"), "positions": _l("votes"),
+                "people": _l("people"), "identifiers": _l("ids"), "terms": _l("terms of office"), "committees": _l("committees"),
+                "candidates": _l("candidates"), "links": _l("candidate-committee links"), "filing_links": _l("filings")}
 
 
 def preview_table(name: str, frame):
@@ -54,16 +67,18 @@ def preview_table(name: str, frame):
     if not columns:
         columns = [(c, c.replace("_", " ").capitalize()) for c in frame.columns if c not in ("line", "source_line")]
     rows = []
-    for record in frame[[c for c, _ in columns]].itertuples(index=False):
+    for record in frame[[c for c, _label in columns]].itertuples(index=False):
         cells = []
-        for (column, _), value in zip(columns, record):
+        for (column, _label), value in zip(columns, record):
             if value is None or (not isinstance(value, str) and pd.isna(value)):
                 value = ""
             elif column == "amount_cents":
-                value = f"{'-' if value < 0 else ''}${abs(int(value)) / 100:,.2f}"
+                value = money(int(value))
+            elif column == "position":
+                value = POSITION_WORDS.get(value, value)
             cells.append(value)
         rows.append(cells)
-    return TABLE_TITLES.get(name, name.replace("_", " ")), [label for _, label in columns], rows
+    return TABLE_TITLES.get(name, name.replace("_", " ")), [label for _column, label in columns], rows
 
 
 COLUMN_WORDS = {column: label for columns in PREVIEW_COLUMNS.values() for column, label in columns}
@@ -110,9 +125,10 @@ def _format_choices():
     for kind in jobs.LOADERS:
         for parser in parsers_of(kind):
             kinds_of.setdefault(parser.name, []).append((kind, parser.label))
-    choices = [("auto", "Recognize it for me (auto)")]
+    choices = [("auto", _("Recognize it for me (auto)"))]
     for name, found in kinds_of.items():
-        label = found[0][1] if len(found) == 1 else f"{name}: the generic format ({' or '.join(k for k, _ in found)})"
+        kinds = _(" or ").join(str(KIND_WORDS.get(k, k)) for k, _label in found)
+        label = found[0][1] if len(found) == 1 else _("%(name)s: the generic format (%(kinds)s)", name=name, kinds=kinds)
         choices.append((name, label))
     return choices
 
@@ -138,7 +154,7 @@ def upload():
     if form.validate_on_submit():
         kind, fmt = form.kind.data, form.fmt.data
         if fmt != "auto" and fmt not in {p.name for p in parsers_of(kind)}:
-            form.fmt.errors.append(f"{fmt} is not a format of {KIND_LABELS.get(kind, kind).lower()}.")
+            form.fmt.errors.append(_("%(format)s is not a format of %(kind)s.", format=fmt, kind=str(KIND_LABELS.get(kind, kind)).lower()))
         else:
             name = secure_filename(form.file.data.filename or "") or "upload"
             token = f"{uuid.uuid4().hex}.{name[-120:]}"
@@ -195,7 +211,7 @@ def cancel():
     if form.validate_on_submit():
         _own_upload(form.token.data).unlink(missing_ok=True)
         session["uploads"] = [t for t in session.get("uploads", []) if t != form.token.data]
-        flash("Upload cancelled; nothing was imported.", "info")
+        flash(_("Upload cancelled; nothing was imported."), "info")
     return redirect(url_for("importing.index"))
 
 
@@ -218,7 +234,8 @@ def progress(run_id: int):
     run = _own_run(run_id)
     if ingest.fail_abandoned_runs(run.organization_id, run.id):
         db.session.refresh(run)
-    return jsonify({"id": run.id, "status": run.status, "progress": round(ingest.progress_of(run), 4),
+    return jsonify({"id": run.id, "status": run.status, "status_words": str(STATUS_WORDS.get(run.status, run.status)),
+                    "progress": round(ingest.progress_of(run), 4),
                     "done": run.status not in ("pending", "running"), "read": run.read_count,
                     "imported": run.imported_count, "duplicates": run.duplicate_count, "errors": run.error_count})
 

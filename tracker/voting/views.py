@@ -4,11 +4,13 @@ import io
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import OperationalError
 
 from tracker.extensions import db
+from tracker.i18n import current_language, day
 from tracker.models import Ballot, BallotQuestion, Member
 from tracker.models.base import utcnow
 from tracker.services import ballots as ballot_service
@@ -81,8 +83,9 @@ def new_ballot():
             form.title.errors.append(str(error))
         else:
             db.session.commit()
-            flash("The ballot is " + ("open." if ballot.status == "open" else
-                                      f"scheduled to open on {ballot.opens_at:%d %B %Y at %H:%M} UTC."), "info")
+            opens = ballot.opens_at.strftime("%d %B %Y at %H:%M") if current_language() == "en" else day(ballot.opens_at)
+            flash(_("The ballot is open.") if ballot.status == "open" else
+                  _("The ballot is scheduled to open on %(when)s UTC.", when=opens), "info")
             return redirect(url_for("voting.ballot", ballot_id=ballot.id))
     return render_template("voting/new.html", form=form, groups=groups, draft=draft, rules=rules,
                            candidacies=candidacies, petitions=petitions,
@@ -131,7 +134,7 @@ def ballot(ballot_id: int):
         if ballot.mode == "paper":
             context.update(members=db.session.execute(db.select(Member).filter_by(
                 organization_id=ballot.organization_id, active=True).order_by(Member.name)).scalars().all(),
-                present={m.id for m, _ in ballot_service.roll(ballot)}, attendance_form=AttendanceForm(),
+                present={m.id for m, _present in ballot_service.roll(ballot)}, attendance_form=AttendanceForm(),
                 count_form=TellerCountForm(), upload_form=PaperUploadForm(), close_form=CloseForm(),
                 uploads={q.id: ballot_service.paper_ballot_count(q) for q in ballot.questions if q.kind == "ranked"},
                 teller_counts=ballot_service.teller_counts(ballot))
@@ -164,7 +167,7 @@ def vote(ballot_id: int):
     except OperationalError:
         # SQLite: the ballot closed while this vote was being written.
         db.session.rollback()
-        flash("The ballot closed while your vote was being recorded: it was not counted.", "error")
+        flash(_("The ballot closed while your vote was being recorded: it was not counted."), "error")
         return redirect(url_for("voting.ballot", ballot_id=ballot_id))
     return render_template("voting/receipt.html", ballot=ballot, receipt=receipt,
                            choices=ballot_service.my_choices(ballot, current_user))
@@ -246,7 +249,7 @@ def attendance(ballot_id: int):
     def record(ballot, form):
         present = [int(v) for v in request.form.getlist("present") if v.isdigit()]
         count = ballot_service.record_attendance(ballot, present, current_user)
-        return f"{count} members recorded present; the quorum is {ballot.quorum_needed}."
+        return _("%(num)s members recorded present; the quorum is %(quorum)s.", num=count, quorum=ballot.quorum_needed)
     return _committee_action(ballot_id, record, "", AttendanceForm)
 
 
@@ -257,9 +260,9 @@ def teller_count(ballot_id: int, question_id: int):
         question = _question(ballot, question_id)
         state = ballot_service.enter_teller_count(question, current_user, form.yes.data or 0, form.no.data or 0,
                                                   form.abstain.data or 0)
-        return {"waiting": "Your count is entered; a second teller must enter theirs.",
-                "agreed": "Both tellers agree: the count is recorded.",
-                "disagree": "The two tellers' counts differ: count again and enter the new count."}[state]
+        return {"waiting": _("Your count is entered; a second teller must enter theirs."),
+                "agreed": _("Both tellers agree: the count is recorded."),
+                "disagree": _("The two tellers' counts differ: count again and enter the new count.")}[state]
     return _committee_action(ballot_id, enter, "", TellerCountForm)
 
 
@@ -272,10 +275,10 @@ def upload(ballot_id: int, question_id: int):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ballot_service.BallotError(f"{form.file.data.filename}: the file is not UTF-8 text.") from None
+            raise ballot_service.BallotError(_("%(name)s: the file is not UTF-8 text.", name=form.file.data.filename)) from None
         count = ballot_service.upload_paper_ballots(question, text, form.file.data.filename or "ballots",
                                                     form.format.data or None, current_user)
-        return f"{count} paper ballots stored for question {question.position}."
+        return _("%(num)s paper ballots stored for question %(position)s.", num=count, position=question.position)
     return _committee_action(ballot_id, store, "", PaperUploadForm)
 
 
@@ -283,7 +286,7 @@ def upload(ballot_id: int, question_id: int):
 @role_required("committee")
 def close(ballot_id: int):
     return _committee_action(ballot_id, lambda ballot, form: ballot_service.close_paper(ballot, current_user) and None,
-                             "The ballot is closed and its results are published.", CloseForm)
+                             _("The ballot is closed and its results are published."), CloseForm)
 
 
 def _question(ballot: Ballot, question_id: int) -> BallotQuestion:
@@ -307,6 +310,6 @@ def settings():
             form.quorum.errors.append(str(error))
         else:
             db.session.commit()
-            flash("Ballot settings saved.", "info")
+            flash(_("Ballot settings saved."), "info")
             return redirect(url_for("voting.settings"))
     return render_template("voting/settings.html", form=form)
