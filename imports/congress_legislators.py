@@ -68,13 +68,18 @@ class CongressLegislatorsCsvParser(Parser):
         """One batch of people, identifiers and (undated) current terms."""
         path = Path(path)
         text = read_text(path)
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        try:
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except (ValueError, pd.errors.ParserError) as error:  # e.g. "Expected 36 fields in line 24, saw 39"
+            line = re.search(r"line (\d+)", str(error))
+            raise FormatError(path, f"not a well-formed CSV file: {str(error).strip()}",
+                              line=int(line[1]) if line else None) from None
         missing = [c for c in REQUIRED_CSV_COLUMNS if c not in df.columns]
         if missing:
             raise FormatError(path, f"missing required column(s): {', '.join(missing)}", line=1, field=missing[0])
         df = df.astype(object).map(lambda v: v.strip() or None)
         df = df.astype(object).where(df.notna(), None)  # blanks are None, never NaN
-        df["line"] = csv_record_lines(text)  # quoted fields may span lines
+        df["line"] = csv_record_lines(text, path, len(df))  # quoted fields may span lines
         errors = [RowError(int(line), "bioguide_id", "row without bioguide_id", None)
                   for line in df.loc[df["bioguide_id"].isna(), "line"]]
         df = df[df["bioguide_id"].notna()]

@@ -168,5 +168,6 @@ def row_errors(chunk: pd.DataFrame, bad: pd.Series, field: str, message: str,
     """One RowError per row where ``bad`` is true, with the raw row text (``columns``: the file's own)."""
     rows = chunk.loc[bad]
     columns = columns or [c for c in chunk.columns if c != "line"]
-    return [RowError(int(line), field, message, raw=",".join(values))
+    # Values may be parsed already (a date column): the raw text is rebuilt from their text.
+    return [RowError(int(line), field, message, raw=",".join("" if v is None else str(v) for v in values))
             for line, values in zip(rows["line"], rows[columns].itertuples(index=False, name=None))]

@@ -239,23 +239,39 @@ def read_csv_checked(path: Path, required: tuple[str, ...], what: str, **read_op
     if missing:
         raise FormatError(path, f"{what} file is missing required column(s): {', '.join(missing)} "
                                 f"(found: {', '.join(header)})", line=1, field=missing[0])
-    import io
-    try:
-        return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", **read_options)
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise FormatError(path, f"cannot read {what} CSV: {exc}") from None
-
-
-def csv_record_lines(text: str) -> list[int]:
-    """First line (1-based) of each data record of a CSV text (quoted fields may span lines)."""
     import csv
     import io
-    reader = csv.reader(io.StringIO(text))
+    try:
+        df = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", **read_options)
+    except (ValueError, KeyError, csv.Error, pd.errors.ParserError) as exc:  # KeyError: pyarrow's usecols check
+        raise FormatError(path, f"cannot read {what} CSV: {exc}") from None
+    # The header as pandas read it (a second BOM, or lines ended by a lone CR, defeat the check above).
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise FormatError(path, f"{what} file is missing required column(s): {', '.join(missing)}",
+                          line=1, field=missing[0])
+    return df
+
+
+def csv_record_lines(text: str, path: Path | None = None, expected: int | None = None) -> list[int]:
+    """First line (1-based) of each data record of a CSV text (quoted fields may span lines; blank
+    lines are skipped, as pandas does). FormatError when the text is not CSV the csv module reads
+    (a field over its 128 KB limit, a stray line end), or gives another number of records than
+    ``expected`` (the rows pandas read), so that no row gets another row's line number."""
+    import csv
+    import io
+    reader = csv.reader(io.StringIO(text, newline=""))
     lines, start = [], 1
-    for index, _ in enumerate(reader):
-        if index > 0:
-            lines.append(start)
-        start = reader.line_num + 1
+    try:
+        for index, record in enumerate(reader):
+            if index > 0 and record:
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise FormatError(path or "CSV", f"not a well-formed CSV file: {exc}", line=reader.line_num) from None
+    if expected is not None and len(lines) != expected:
+        raise FormatError(path or "CSV", f"not a well-formed CSV file: {expected} rows read but {len(lines)} "
+                                         "records found (a blank or malformed line?)")
     return lines
 
 

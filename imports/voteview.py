@@ -162,6 +162,10 @@ class VoteviewParser(Parser):
         members = members.drop_duplicates(["congress", "chamber", "icpsr"])
         member_key = ((_chamber_codes(members["chamber"]).astype(np.int64) * 1000 + _integers(members["congress"]).fillna(0).to_numpy().astype(np.int64))
                       * 10**9 + _integers(members["icpsr"]).fillna(0).to_numpy().astype(np.int64))
+        # Rows that are not members (a repeated header line, a row without numbers) share key 0:
+        # keep the first of each key so the lookup index is unique.
+        unique = ~pd.Index(member_key).duplicated()
+        members, member_key = members[unique], member_key[unique]
         where = pd.Index(member_key).get_indexer((chamber * 1000 + congress) * 10**9 + icpsr)
         found = where >= 0
 
@@ -183,7 +187,7 @@ class VoteviewParser(Parser):
             "voter_id": np.array([str(v) for v in icpsr_uniques], dtype=object)[icpsr_codes],
             "raw_label": label_text[label_codes],
             "position": np.array([CAST_CODES.get(t, "unknown") for t in label_text], dtype=object)[label_codes],
-            "party": member_column("party_code", lambda v: PARTY_CODES.get(int(v), str(v)) if v else None),
+            "party": member_column("party_code", lambda v: PARTY_CODES.get(as_int(v), str(v)) if v else None),
             "state": member_column("state_abbrev"),
             "district": member_column("district_code"),
             "line": line.astype(object),
