@@ -121,6 +121,51 @@ def clean(value):
     return value
 
 
+# What walking a JSON or YAML record of the wrong shape raises (a list where an object belongs, an
+# object where text belongs): the record is reported as a bad row, never the whole file crashing.
+SHAPE_ERRORS = (AttributeError, TypeError, KeyError)
+
+
+def shape_message(what: str, error: Exception) -> str:
+    return f"{what} has a value of the wrong type ({type(error).__name__}: {error})"
+
+
+def nested_field(record: dict) -> str | None:
+    """The first field of ``record`` (a row about to be framed) holding a list or an object where
+    text, a number or a date belongs; None when every value is a scalar."""
+    for name, value in record.items():
+        if isinstance(value, (list, dict, set, tuple)):
+            return name
+    return None
+
+
+def take_record(build, targets: tuple[list, ...], errors: list, line, what: str, raw) -> bool:
+    """Run ``build()`` for one JSON/YAML record: it returns one list of rows per target (or None
+    when it reported the record itself). A record of the wrong shape (SHAPE_ERRORS, or a list or
+    object where a value belongs) becomes one RowError and adds no row anywhere."""
+    try:
+        parts = build()
+    except SHAPE_ERRORS as error:
+        errors.append(RowError(line, None, shape_message(what, error), raw))
+        return False
+    if parts is None:
+        return False
+    for rows in parts:
+        for row in rows:
+            bad = nested_field(row)
+            if bad:
+                errors.append(RowError(line, bad, f"{what}: {bad} is a list or an object, not a single value", raw))
+                return False
+    for target, rows in zip(targets, parts):
+        target.extend(rows)
+    return True
+
+
+def mapping(value) -> dict:
+    """``value`` when it is a JSON/YAML object, else {} (its fields then read as missing)."""
+    return value if isinstance(value, dict) else {}
+
+
 def as_int(value) -> int | None:
     """The value as an int; None when blank or not a whole number ("", None, NaN, "n/a")."""
     try:
