@@ -47,7 +47,8 @@ def read_csv_rows(path: Path, required: tuple[str, ...]) -> tuple[list[str], lis
                 continue  # blank line
             rows.append((line, {k: (v or "").strip() for k, v in row.items() if k is not None}, raw))
     except csv.Error as error:  # e.g. a field over the csv module's 128 KB limit
-        raise FormatError(path, f"not a well-formed CSV file: {error}", line=reader.line_num) from None
+        # line_num counts the lines handed over before the one that failed
+        raise FormatError(path, f"not a well-formed CSV file: {error}", line=reader.line_num + 1) from None
     return header, rows
 
 

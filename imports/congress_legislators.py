@@ -75,6 +75,8 @@ class CongressLegislatorsCsvParser(Parser):
             line = re.search(r"line (\d+)", str(error))
             raise FormatError(path, f"not a well-formed CSV file: {str(error).strip()}",
                               line=int(line[1]) if line else None) from None
+        if not isinstance(df.index, pd.RangeIndex):  # values would shift to the wrong columns
+            raise FormatError(path, "the first row has more fields than the header", line=2)
         missing = [c for c in REQUIRED_CSV_COLUMNS if c not in df.columns]
         if missing:
             raise FormatError(path, f"missing required column(s): {', '.join(missing)}", line=1, field=missing[0])

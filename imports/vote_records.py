@@ -290,6 +290,10 @@ def read_csv_checked(path: Path, required: tuple[str, ...], what: str, **read_op
         df = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", **read_options)
     except (ValueError, KeyError, csv.Error, pd.errors.ParserError) as exc:  # KeyError: pyarrow's usecols check
         raise FormatError(path, f"cannot read {what} CSV: {exc}") from None
+    if not isinstance(df.index, pd.RangeIndex):
+        # pandas reads a first row with more fields than the header by taking the extra leading
+        # fields as the index: every value would sit under the wrong column.
+        raise FormatError(path, f"{what} file: the first row has more fields than the header", line=2)
     # The header as pandas read it (a second BOM, or lines ended by a lone CR, defeat the check above).
     missing = [c for c in required if c not in df.columns]
     if missing:

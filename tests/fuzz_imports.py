@@ -341,7 +341,7 @@ def _paths(value, prefix=()):
             yield from _paths(item, prefix + (index,))
 
 
-def _tree_edit(draw, tree):
+def _tree_edit(draw, tree, huge_sizes=HUGE_SIZES):
     paths = [p for p in _paths(tree) if p]
     if not paths:
         return copy.deepcopy(draw(st.sampled_from(WRONG_VALUES + [[tree]])))
@@ -353,7 +353,7 @@ def _tree_edit(draw, tree):
     if action == "delete":
         del parent[path[-1]]
     elif action == "huge":
-        parent[path[-1]] = "y" * draw(st.sampled_from(HUGE_SIZES))
+        parent[path[-1]] = "y" * draw(st.sampled_from(huge_sizes))
     else:
         parent[path[-1]] = copy.deepcopy(draw(st.sampled_from(WRONG_VALUES)))
     return tree
@@ -366,11 +366,15 @@ def json_edit(draw, data, seed):
     return json.dumps(tree, indent=draw(st.sampled_from([None, 2]))).encode()
 
 
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def yaml_edit(draw, data, seed):
-    tree = yaml.safe_load(data)
+    tree = yaml.load(data, Loader=YAML_LOADER)
     for _ in range(draw(st.integers(1, 3))):
-        tree = _tree_edit(draw, tree)
-    return yaml.safe_dump(tree, allow_unicode=True, sort_keys=False).encode()
+        tree = _tree_edit(draw, tree, HUGE_SIZES[:2])  # writing megabytes of YAML takes seconds
+    return yaml.dump(tree, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False).encode()
 
 
 def yaml_syntax(draw, data, seed):

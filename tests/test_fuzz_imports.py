@@ -179,3 +179,134 @@ def test_pipeline_survives_mutations(pipeline_app, seed):
         OUTCOMES[f"pipeline:{result.status}"] += 1
 
     run()
+
+
+# ------------------------------------------------------------------ regressions: bugs the fuzzer found
+
+def _seed(key: str):
+    return next(s for s in SEEDS if seed_id(s) == key)
+
+
+def _parse(seed, tmp_path, data: bytes, siblings: dict | None = None):
+    path = seed.write(tmp_path, data, siblings)
+    return list(get_parser(seed.parser, seed.kind).parse(path))
+
+
+def _json_edit(seed, edit) -> bytes:
+    tree = json.loads(seed.data)
+    edit(tree)
+    return json.dumps(tree, indent=2).encode()
+
+
+def test_congress_json_voter_name_that_is_a_list_is_a_row_error(tmp_path):
+    seed = _seed("votes:congress-json:h240")
+    data = _json_edit(seed, lambda tree: tree["votes"]["Yea"][11].update(display_name=[]))
+    [batch] = _parse(seed, tmp_path, data)
+    assert len(batch.tables["positions"]) == 429
+    [error] = batch.errors
+    assert error.field == "voter_name" and "'Yea'" in error.message
+
+
+def test_legistar_vote_person_name_that_is_a_list_is_a_row_error(tmp_path):
+    seed = _seed("votes:legistar:nyc")
+    data = _json_edit(seed, lambda tree: tree[0]["items"][0]["Votes"][0].update(VotePersonName=[]))
+    [batch] = _parse(seed, tmp_path, data)
+    assert len(batch.tables["roll_calls"]) == 0 and len(batch.errors) == 1
+    assert batch.errors[0].field == "voter_name" and "32035" in batch.errors[0].message
+
+
+def test_ocd_json_vote_that_is_text_is_a_row_error(tmp_path):
+    seed = _seed("votes:ocd-json")
+    data = _json_edit(seed, lambda tree: tree["votes"].__setitem__(0, "yes"))
+    [batch] = _parse(seed, tmp_path, data)
+    assert batch.tables["roll_calls"].empty
+    assert "AttributeError" in batch.errors[0].message and batch.errors[0].message.startswith("vote event ")
+
+
+def test_popolo_membership_with_a_list_for_person_id_is_a_row_error(tmp_path):
+    seed = _seed("people:popolo")
+    data = _json_edit(seed, lambda tree: tree["memberships"][0].update(person_id=["x"]))
+    [batch] = _parse(seed, tmp_path, data)
+    assert len(batch.tables["people"]) == 67 and len(batch.tables["terms"]) == 67
+    assert [e.message.split(" (")[0] for e in batch.errors] == ["membership has a value of the wrong type"]
+
+
+def test_congress_legislators_yaml_item_that_is_text_is_a_row_error(tmp_path):
+    seed = _seed("people:congress-legislators-yaml")
+    [batch] = _parse(seed, tmp_path, seed.data + b"- just text\n")
+    assert len(batch.tables["people"]) == 6
+    assert batch.errors[0].line is not None and "AttributeError" in batch.errors[0].message
+
+
+def test_openstates_roles_that_are_text_refuse_the_file(tmp_path):
+    seed = _seed("people:openstates-yaml:Thomas")
+    import yaml
+    person = yaml.safe_load(seed.data)
+    person["roles"] = ["mayor"]
+    data = yaml.safe_dump(person).encode()
+    with pytest.raises(FormatError, match="person has a value of the wrong type"):
+        _parse(seed, tmp_path, data)
+
+
+def test_voteview_repeated_members_header_still_imports(tmp_path):
+    seed = _seed("votes:voteview:H119_members.csv")
+    header = seed.data.split(b"\n", 1)[0] + b"\n"
+    [batch] = _parse(seed, tmp_path, header + seed.data)
+    assert len(batch.tables["positions"]) == 8 and set(batch.tables["positions"]["party"]) >= {"Democrat"}
+
+
+@pytest.mark.parametrize("name", ["H119_votes.csv", "H119_members.csv"])
+def test_voteview_tripled_bom_is_a_missing_column(tmp_path, name):
+    seed = _seed(f"votes:voteview:{name}")
+    with pytest.raises(FormatError, match="cannot read|missing required column"):
+        _parse(seed, tmp_path, b"\xef\xbb\xbf" * 3 + seed.data)
+
+
+def test_voteview_first_row_longer_than_header_is_refused(tmp_path):
+    seed = _seed("votes:voteview:H119_rollcalls.csv")
+    header, first, rest = seed.data.split(b"\n", 2)
+    with pytest.raises(FormatError, match="more fields than the header"):
+        _parse(seed, tmp_path, header + b"\n" + first + b",extra\n" + rest)
+
+
+@pytest.mark.parametrize("key", ["votes:ocd-csv:votes.csv", "excusals:excusals_csv"])
+def test_field_over_the_csv_module_limit_is_a_format_error(tmp_path, key):
+    seed = _seed(key)
+    header, first, rest = seed.data.split(b"\n", 2)
+    huge = header + b"\n" + first + b"x" * 200_000 + b"\n" + rest
+    with pytest.raises(FormatError, match="not a well-formed CSV file: field larger than field limit") as error:
+        _parse(seed, tmp_path, huge)
+    assert error.value.line == 2
+
+
+def test_congress_legislators_csv_row_with_extra_fields_names_its_line(tmp_path):
+    seed = _seed("people:congress-legislators-csv")
+    lines = seed.data.split(b"\n")
+    lines[5] = lines[5].rstrip(b"\r") + b",x,y,z\r"  # the file has CRLF line ends
+    with pytest.raises(FormatError, match="Expected 36 fields in line 6, saw 39") as error:
+        _parse(seed, tmp_path, b"\n".join(lines))
+    assert error.value.line == 6
+
+
+def test_congress_legislators_csv_blank_line_keeps_line_numbers(tmp_path):
+    seed = _seed("people:congress-legislators-csv")
+    lines = seed.data.split(b"\n")
+    [batch] = _parse(seed, tmp_path, b"\n".join(lines[:3] + [b""] + lines[3:]))
+    assert batch.tables["people"]["line"].tolist()[:4] == [2, 3, 5, 6]
+
+
+def test_people_csv_bad_row_raw_text_with_a_parsed_date(tmp_path):
+    seed = _seed("people:csv")
+    lines = seed.data.split(b"\n")
+    lines[1] = lines[1].replace(b"Maria Cantwell,", b",")  # no name: a row error
+    [batch] = _parse(seed, tmp_path, b"\n".join(lines))
+    [error] = batch.errors
+    assert error.line == 2 and "bioguide,C000127" in error.raw
+
+
+def test_form460_csv_first_row_longer_than_header_is_refused(tmp_path):
+    """pandas used to shift every value one column right, silently."""
+    seed = _seed("contributions:form460:A")
+    header, first, rest = seed.data.split(b"\n", 2)
+    with pytest.raises(FormatError, match="more fields than the header"):
+        _parse(seed, tmp_path, header + b"\n" + first + b",extra\n" + rest)
