@@ -27,8 +27,8 @@ from imports import Batch, FormatError, RowError, detect, get_parser
 from tests.fuzz_imports import mutated, seed_id, seeds
 
 # Cases for the parser tests in all (shared out over the seeds) and for the pipeline tests.
-TOTAL = int(os.environ.get("FUZZ_EXAMPLES", "300"))
-PIPELINE_TOTAL = int(os.environ.get("FUZZ_PIPELINE_EXAMPLES", max(40, TOTAL // 20)))
+TOTAL = int(os.environ.get("FUZZ_EXAMPLES", "400"))
+PIPELINE_TOTAL = int(os.environ.get("FUZZ_PIPELINE_EXAMPLES", max(60, TOTAL // 20)))
 SEEDS = seeds()
 PIPELINE_SEEDS = [s for s in SEEDS if seed_id(s) in {
     "votes:house-xml", "votes:legistar:nyc", "votes:csv", "people:congress-legislators-csv", "people:openstates-yaml:Buffy",
@@ -310,3 +310,24 @@ def test_form460_csv_first_row_longer_than_header_is_refused(tmp_path):
     header, first, rest = seed.data.split(b"\n", 2)
     with pytest.raises(FormatError, match="more fields than the header"):
         _parse(seed, tmp_path, header + b"\n" + first + b",extra\n" + rest)
+
+
+@pytest.mark.parametrize("key", ["contributions:fec-itcont", "contributions:fec-itoth"])
+def test_fec_file_number_beyond_int64_reads_as_no_version(tmp_path, key):
+    """FILE_NUM "1e999" made the int64 cast raise; now the line imports with version rank 0."""
+    seed = _seed(key)
+    first, rest = seed.data.split(b"\n", 1)
+    fields = first.split(b"|")
+    fields[17] = b"1e999"
+    [batch] = _parse(seed, tmp_path, b"|".join(fields) + b"\n" + rest)
+    assert len(batch.tables["contributions"]) == 30 and batch.errors == []
+    assert batch.tables["contributions"]["version_rank"].iloc[0] == 0
+
+
+def test_amount_beyond_what_cents_can_hold_is_a_row_error(tmp_path):
+    seed = _seed("contributions:fec-itcont")
+    first, rest = seed.data.split(b"\n", 1)
+    fields = first.split(b"|")
+    fields[14] = b"1e999"
+    [batch] = _parse(seed, tmp_path, b"|".join(fields) + b"\n" + rest)
+    assert [(e.line, e.field) for e in batch.errors] == [(1, "TRANSACTION_AMT")]
