@@ -159,6 +159,9 @@ class CongressLegislatorsYamlParser(Parser):
                     "sort_name": _sort_name(first, last, name.get("suffix")), "given_name": first,
                     "family_name": last, "party": last_party, "line": line,
                 }
+                if not person["name"]:
+                    errors.append(RowError(line, "name", f"legislator {bioguide} without a name", str(item)[:200]))
+                    return None
                 person_ids = [{"person_key": key, "scheme": YAML_SCHEMES.get(scheme, scheme), "value": str(single)}
                               for scheme, value in ids.items()
                               for single in (value if isinstance(value, list) else [value]) if single not in (None, "")]

@@ -111,7 +111,9 @@ class Form460(Parser):
         if rows == 0:
             raise FormatError(path, "the A-Contributions and C-Contributions sheets have a header and no rows: nothing to import")
         for done, name in enumerate(wanted, 1):
-            frame = sheets[name]
+            # dtype=str still leaves a float NaN in a cell pandas fills in (a row shorter than the
+            # header, a blank header cell): every cell is text from here on.
+            frame = sheets[name].fillna("").astype(str)
             frame.columns = [str(c).strip() for c in frame.columns]
             if _layout(frame.columns) != "netfile":
                 raise FormatError(path, f"sheet {name!r} does not have the NetFile contribution columns", line=1)

@@ -93,7 +93,10 @@ class OpenStatesPeopleParser(Parser):
                     raise FormatError(file, "not an Open States person file: no 'id: ocd-person/...'", line=1, field="id")
                 errors.append(RowError(1, "id", message, None))
                 continue
-            def build(person=person):
+            def build(person=person, file=file):
+                if not isinstance(person.get("name"), str) or not person["name"].strip():
+                    errors.append(RowError(1, "name", f"{file.name}: person without a name", None))
+                    return None
                 key = f"ocd_person:{person['id']}"
                 parties = person.get("party") or []
                 given, family = person.get("given_name"), person.get("family_name")

@@ -8,6 +8,7 @@ rejected, never "failed" (an unexpected exception), and a rejected import leaves
 `make test` runs a few hundred cases; `make fuzz` (FUZZ_EXAMPLES=10000) runs ten thousand and
 writes the counts to bench/results/fuzz_imports.json.
 """
+import io
 import json
 import math
 import numbers
@@ -331,3 +332,25 @@ def test_amount_beyond_what_cents_can_hold_is_a_row_error(tmp_path):
     fields[14] = b"1e999"
     [batch] = _parse(seed, tmp_path, b"|".join(fields) + b"\n" + rest)
     assert [(e.line, e.field) for e in batch.errors] == [(1, "TRANSACTION_AMT")]
+
+
+def test_openstates_person_without_a_name_is_refused(tmp_path):
+    """It reached the database and failed its NOT NULL constraint (import status "failed")."""
+    import yaml
+    seed = _seed("people:openstates-yaml:Buffy")
+    person = yaml.safe_load(seed.data)
+    person["name"] = None
+    with pytest.raises(FormatError, match="person without a name") as error:
+        _parse(seed, tmp_path, yaml.safe_dump(person).encode())
+    assert error.value.field == "name"
+
+
+def test_form460_line_without_recipient_through_the_pipeline(pipeline_app, tmp_path):
+    """The loader compared a missing recipient as NA and crashed (import status "failed")."""
+    from tests.factories import make_org
+    seed = _seed("contributions:form460:A")
+    lines = seed.data.split(b"\n")
+    lines[1:] = [b"," + line.split(b",", 1)[1] if line else line for line in lines[1:]]  # no Filer_ID
+    path = seed.write(tmp_path, b"\n".join(lines))
+    result = _import(make_org(), seed, path, "form460", strict=False)
+    assert result.status in ("succeeded", "rejected"), result.message
