@@ -354,3 +354,14 @@ def test_form460_line_without_recipient_through_the_pipeline(pipeline_app, tmp_p
     path = seed.write(tmp_path, b"\n".join(lines))
     result = _import(make_org(), seed, path, "form460", strict=False)
     assert result.status in ("succeeded", "rejected"), result.message
+
+
+def test_nul_byte_is_refused_before_the_database(pipeline_app, tmp_path):
+    """PostgreSQL text cannot hold NUL: the import failed in the database ("failed"); now it is
+    rejected with the line of the byte."""
+    from tests.factories import make_org
+    seed = _seed("excusals:excusals_csv")
+    header, rest = seed.data.split(b"\n", 1)
+    path = seed.write(tmp_path, header + b"\n\x00" + rest)
+    result = _import(make_org(), seed, path, "excusals_csv", strict=False)
+    assert result.status == "rejected" and "NUL byte" in result.message and result.errors[-1].line == 2
