@@ -76,6 +76,9 @@ def read_chunks(path: Path, required: tuple[str, ...], aliases: dict[str, str] |
     if missing:
         raise FormatError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(required)}",
                           line=1, field=missing[0])
+    twice = sorted({c for c in renamed if renamed.count(c) > 1})
+    if twice:  # which of the two would be read is a guess
+        raise FormatError(path, f"column(s) {', '.join(twice)} appear more than once in the header", line=1, field=twice[0])
     malformed: list[RowError] = []
 
     def bad_row(row) -> str:

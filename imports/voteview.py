@@ -119,8 +119,10 @@ class VoteviewParser(Parser):
         chamber, cast_codes, line = chamber[keep], cast_text[keep], line[keep]
 
         rollcalls = rollcalls.astype(object).where(rollcalls != "", None)
+        # A congress or roll number out of range is as bad as a missing one (the key is an int64).
         rc_ids = pd.Series([_source_id((c * 1000 + as_int(g)) * 100_000 + as_int(r))
-                            if c and as_int(g) is not None and as_int(r) is not None else None
+                            if c and 0 <= (as_int(g) if as_int(g) is not None else -1) < 1000
+                            and 0 <= (as_int(r) if as_int(r) is not None else -1) < 100_000 else None
                             for c, g, r in zip(_chamber_codes(rollcalls["chamber"]), rollcalls["congress"], rollcalls["rollnumber"])],
                            index=rollcalls.index, dtype=object)
         for bad_line in np.flatnonzero(rc_ids.isna().to_numpy()) + 2:

@@ -365,3 +365,23 @@ def test_nul_byte_is_refused_before_the_database(pipeline_app, tmp_path):
     path = seed.write(tmp_path, header + b"\n\x00" + rest)
     result = _import(make_org(), seed, path, "excusals_csv", strict=False)
     assert result.status == "rejected" and "NUL byte" in result.message and result.errors[-1].line == 2
+
+
+def test_voteview_roll_number_beyond_int64_is_a_row_error(tmp_path):
+    seed = _seed("votes:voteview:H119_rollcalls.csv")
+    header, first, rest = seed.data.split(b"\n", 2)
+    fields = first.split(b",")
+    fields[header.split(b",").index(b"rollnumber")] = b"99999999999999999999999"
+    [batch] = _parse(seed, tmp_path, header + b"\n" + b",".join(fields) + b"\n" + rest)
+    assert (batch.errors[0].line, batch.errors[0].field) == (2, "congress/chamber/rollnumber")
+
+
+@pytest.mark.parametrize("key", ["people:csv", "votes:csv"])
+def test_generic_csv_column_named_twice_is_refused(tmp_path, key):
+    seed = _seed(key)
+    lines = seed.data.split(b"\n")
+    first = lines[0].split(b",")[0]
+    data = b"\n".join([lines[0] + b"," + first] + [line + b",x" for line in lines[1:] if line]) + b"\n"
+    with pytest.raises(FormatError, match="appear more than once") as error:
+        _parse(seed, tmp_path, data)
+    assert error.value.line == 1
