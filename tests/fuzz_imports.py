@@ -179,8 +179,15 @@ def _lines(data: bytes) -> list[bytes]:
     return data.splitlines(keepends=True) or [b""]
 
 
+def _position(draw, data) -> int:
+    """A place in ``data`` drawn as a fraction of its length: openpyxl writes the time into a
+    saved workbook, so its length varies between a case and its replay (hypothesis needs the
+    same draws)."""
+    return draw(st.integers(0, 1 << 20)) * len(data) >> 20
+
+
 def truncate(draw, data, seed):
-    return data[:draw(st.integers(0, max(len(data) - 1, 0)))]
+    return data[:min(_position(draw, data), max(len(data) - 1, 0))]
 
 
 def truncate_line_end(draw, data, seed):
@@ -197,7 +204,7 @@ def latin1(draw, data, seed):
 
 
 def bad_bytes(draw, data, seed):
-    at = draw(st.integers(0, len(data)))
+    at = _position(draw, data)
     return data[:at] + draw(st.sampled_from(BAD_BYTES)) + data[at:]
 
 
