@@ -6,7 +6,7 @@ export TRACKER_ENV ?= development
 # One worker per core; set PYTEST_WORKERS=0 to run in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test bench install install-dev serve clean translations
+.PHONY: demo test bench fuzz install install-dev serve clean translations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ translations: install  ## after changing a message: extract, merge into every ca
 	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output -o tracker/translations/messages.pot .
 	$(BIN)/pybabel -q update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
 	$(BIN)/pybabel -q compile -d tracker/translations
+
+# Cases of `make fuzz` over all importers (`make test` runs a few hundred of the same).
+FUZZ_EXAMPLES ?= 10000
+fuzz: install-dev  ## every importer on FUZZ_EXAMPLES mutated real files; counts in bench/results/fuzz_imports.json
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_REPORT=bench/results/fuzz_imports.json \
+		$(BIN)/python -m pytest tests/test_fuzz_imports.py -n 0 -q -p no:cacheprovider
+	@cat bench/results/fuzz_imports.json
 
 clean:
 	rm -rf $(VENV) instance/tracker.db bench/results .pytest_cache

@@ -30,18 +30,25 @@ def read_csv_rows(path: Path, required: tuple[str, ...]) -> tuple[list[str], lis
     if not text.strip():
         raise FormatError(path, "the file is empty")
     reader = csv.DictReader(lines)
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as error:
+        raise FormatError(path, f"not a well-formed CSV file: {error}", line=1) from None
     reader.fieldnames = header
     missing = [c for c in required if c not in header]
     if missing:
         raise FormatError(path, f"missing column(s) {', '.join(missing)}; found {', '.join(header)}", line=1)
     rows = []
-    for row in reader:
-        line = reader.line_num
-        raw = lines[line - 1] if 0 < line <= len(lines) else None
-        if not any((v or "").strip() for k, v in row.items() if k is not None):
-            continue  # blank line
-        rows.append((line, {k: (v or "").strip() for k, v in row.items() if k is not None}, raw))
+    try:
+        for row in reader:
+            line = reader.line_num
+            raw = lines[line - 1] if 0 < line <= len(lines) else None
+            if not any((v or "").strip() for k, v in row.items() if k is not None):
+                continue  # blank line
+            rows.append((line, {k: (v or "").strip() for k, v in row.items() if k is not None}, raw))
+    except csv.Error as error:  # e.g. a field over the csv module's 128 KB limit
+        # line_num counts the lines handed over before the one that failed
+        raise FormatError(path, f"not a well-formed CSV file: {error}", line=reader.line_num + 1) from None
     return header, rows
 
 

@@ -16,7 +16,7 @@ from imports.base import Batch, FormatError, Parser, RowError, register
 from imports.vote_records import (
     drop_anonymous_voters,
     HOUSE, POSITION_COLUMNS, ROLL_CALL_COLUMNS, SENATE, add_review, as_int, clean, congress_session,
-    flag_unknown_labels, frame, line_numbers, map_positions, parse_json, voter_keys,
+    flag_unknown_labels, frame, line_numbers, map_positions, mapping, nested_field, parse_json, voter_keys,
 )
 
 # Bill types written the way each chamber's own XML writes them, so motions match across formats.
@@ -29,7 +29,7 @@ _REQUIRED = {"data.json": ("vote_id", "chamber", "congress", "number", "date", "
 
 def bill_motion(bill: dict | None, chamber: str) -> str | None:
     """{"type": "hr", "number": 3424} -> "H R 3424" (House) / "H.R. 3424" (Senate)."""
-    if not bill or not bill.get("type"):
+    if not isinstance(bill, dict) or not isinstance(bill.get("type"), str) or not bill["type"]:
         return None
     names = _HOUSE_BILL if chamber == "h" else _SENATE_BILL
     return f"{names.get(bill['type'], bill['type'].upper())} {bill.get('number')}"
@@ -70,34 +70,47 @@ class CongressJsonParser(Parser):
         scheme = "bioguide" if chamber == "h" else "lis"
 
         columns = {k: [] for k in ("voter_id", "voter_name", "raw_label", "party", "state")}
+        errors: list[RowError] = []
+        if data["votes"] and not isinstance(data["votes"], dict):
+            raise FormatError(path, "votes must be an object of vote labels, each a list of voters", field="votes")
         for label, voters in (data["votes"] or {}).items():
+            if not isinstance(voters, list):
+                errors.append(RowError(None, "votes", f"the voters under {label!r} are not a list", str(voters)[:200]))
+                continue
             for voter in voters:
                 if isinstance(voter, dict):
-                    columns["voter_id"].append(voter.get("id"))
-                    full = " ".join(x for x in (voter.get("first_name"), voter.get("last_name")) if x)
-                    columns["voter_name"].append(full or voter.get("display_name"))
-                    columns["party"].append(voter.get("party"))
-                    columns["state"].append(voter.get("state"))
+                    names = [x for x in (voter.get("first_name"), voter.get("last_name")) if x]
+                    full = " ".join(names) if all(isinstance(x, str) for x in names) else None
+                    row = {"voter_id": voter.get("id"), "voter_name": full or voter.get("display_name"),
+                           "party": voter.get("party"), "state": voter.get("state")}
                 else:  # "VP": the Vice President breaking a tie
-                    columns["voter_id"].append(None)
-                    columns["voter_name"].append("Vice President" if voter == "VP" else str(voter))
-                    columns["party"].append(None)
-                    columns["state"].append(None)
+                    row = {"voter_id": None, "voter_name": "Vice President" if voter == "VP" else str(voter),
+                           "party": None, "state": None}
+                bad = nested_field(row)
+                if bad:
+                    errors.append(RowError(None, bad, f"a voter under {label!r} has a list or object as {bad}", str(voter)[:200]))
+                    continue
+                for name, value in row.items():
+                    columns[name].append(value)
                 columns["raw_label"].append(label)
         count = len(columns["voter_id"])
         lines = line_numbers(text, r'"display_name"\s*:', count)
         positions = frame(POSITION_COLUMNS, {"roll_call_source_id": [source_id] * count, **columns, "line": lines})
         positions["voter_id"] = positions["voter_id"].map(clean)
         positions["voter_key"], positions["voter_scheme"] = voter_keys(scheme, positions["voter_id"], positions["voter_name"])
-        errors: list[RowError] = []
         positions = drop_anonymous_voters(positions, errors, path.name)
         positions["position"] = map_positions(positions["raw_label"])
         counts = positions["position"].value_counts()
+        fields = {k: data.get(k) for k in ("type", "question", "subject", "result", "requires", "source_url")}
+        bad = nested_field(fields)
+        if bad:
+            raise FormatError(path, f"{bad} is a list or an object, not text", field=bad)
         question = clean(data.get("type")) or clean(data.get("question"))
+        title = mapping(data.get("bill")).get("title")
         roll_call = {
             "source_id": source_id, "body": HOUSE if chamber == "h" else SENATE, "voted_on": voted_on,
             "motion": bill_motion(data.get("bill"), chamber),
-            "title": clean((data.get("bill") or {}).get("title")) or clean(data.get("subject")),
+            "title": (clean(title) if isinstance(title, str) else None) or clean(data.get("subject")),
             "question": question, "result": clean(data.get("result")),
             "required_majority": clean(data.get("requires")),
             "yes_count": int(counts.get("yes", 0)), "no_count": int(counts.get("no", 0)),

@@ -19,6 +19,7 @@ import yaml
 from imports.base import Batch, FormatError, Parser, RowError, register
 from imports.vote_records import (
     HOUSE, IDENTIFIER_COLUMNS, PEOPLE_COLUMNS, SENATE, TERM_COLUMNS, clean, csv_record_lines, frame, read_text,
+    take_record,
 )
 
 REQUIRED_CSV_COLUMNS = ("last_name", "first_name", "full_name", "type", "state", "district", "party", "bioguide_id")
@@ -42,7 +43,7 @@ def district_label(term_type: str | None, state: str | None, district) -> str | 
     if term_type == "rep" and district not in (None, ""):
         try:
             return f"{state}-{int(float(district))}"
-        except ValueError:
+        except (ValueError, OverflowError):  # "AL", or 1e308
             return f"{state}-{district}"
     return state
 
@@ -68,13 +69,20 @@ class CongressLegislatorsCsvParser(Parser):
         """One batch of people, identifiers and (undated) current terms."""
         path = Path(path)
         text = read_text(path)
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        try:
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except (ValueError, pd.errors.ParserError) as error:  # e.g. "Expected 36 fields in line 24, saw 39"
+            line = re.search(r"line (\d+)", str(error))
+            raise FormatError(path, f"not a well-formed CSV file: {str(error).strip()}",
+                              line=int(line[1]) if line else None) from None
+        if not isinstance(df.index, pd.RangeIndex):  # values would shift to the wrong columns
+            raise FormatError(path, "the first row has more fields than the header", line=2)
         missing = [c for c in REQUIRED_CSV_COLUMNS if c not in df.columns]
         if missing:
             raise FormatError(path, f"missing required column(s): {', '.join(missing)}", line=1, field=missing[0])
         df = df.astype(object).map(lambda v: v.strip() or None)
         df = df.astype(object).where(df.notna(), None)  # blanks are None, never NaN
-        df["line"] = csv_record_lines(text)  # quoted fields may span lines
+        df["line"] = csv_record_lines(text, path, len(df))  # quoted fields may span lines
         errors = [RowError(int(line), "bioguide_id", "row without bioguide_id", None)
                   for line in df.loc[df["bioguide_id"].isna(), "line"]]
         df = df[df["bioguide_id"].notna()]
@@ -134,32 +142,37 @@ class CongressLegislatorsYamlParser(Parser):
             item_lines = [None] * len(data)
         people, identifiers, terms, errors = [], [], [], []
         for item, line in zip(data, item_lines):
-            ids = (item or {}).get("id") or {}
-            bioguide = ids.get("bioguide")
-            if not bioguide:
-                errors.append(RowError(line, "id.bioguide", "legislator without a bioguide id", str(item)[:200]))
-                continue
-            key = f"bioguide:{bioguide}"
-            name = item.get("name") or {}
-            item_terms = item.get("terms") or []
-            last_party = item_terms[-1].get("party") if item_terms else None
-            first, last = name.get("first"), name.get("last")
-            people.append({
-                "person_key": key,
-                "name": name.get("official_full") or " ".join(x for x in (name.get("nickname") or first, last) if x),
-                "sort_name": _sort_name(first, last, name.get("suffix")), "given_name": first,
-                "family_name": last, "party": last_party, "line": line,
-            })
-            for scheme, value in ids.items():
-                for single in value if isinstance(value, list) else [value]:
-                    if single not in (None, ""):
-                        identifiers.append({"person_key": key, "scheme": YAML_SCHEMES.get(scheme, scheme), "value": str(single)})
-            for term in item_terms:
-                terms.append({
+            def build(item=item, line=line):
+                ids = (item or {}).get("id") or {}
+                bioguide = ids.get("bioguide")
+                if not bioguide or not isinstance(bioguide, str):
+                    errors.append(RowError(line, "id.bioguide", "legislator without a bioguide id", str(item)[:200]))
+                    return None
+                key = f"bioguide:{bioguide}"
+                name = item.get("name") or {}
+                item_terms = item.get("terms") or []
+                last_party = item_terms[-1].get("party") if item_terms else None
+                first, last = name.get("first"), name.get("last")
+                person = {
+                    "person_key": key,
+                    "name": name.get("official_full") or " ".join(x for x in (name.get("nickname") or first, last) if x),
+                    "sort_name": _sort_name(first, last, name.get("suffix")), "given_name": first,
+                    "family_name": last, "party": last_party, "line": line,
+                }
+                if not person["name"]:
+                    errors.append(RowError(line, "name", f"legislator {bioguide} without a name", str(item)[:200]))
+                    return None
+                person_ids = [{"person_key": key, "scheme": YAML_SCHEMES.get(scheme, scheme), "value": str(single)}
+                              for scheme, value in ids.items()
+                              for single in (value if isinstance(value, list) else [value]) if single not in (None, "")]
+                person_terms = [{
                     "person_key": key, "body": _BODY.get(term.get("type")), "office": _OFFICE.get(term.get("type")),
                     "district": district_label(term.get("type"), term.get("state"), term.get("district")),
                     "party": term.get("party"), "start_on": _as_date(term.get("start")), "end_on": _as_date(term.get("end")),
-                })
+                } for term in item_terms]
+                return [person], person_ids, person_terms
+
+            take_record(build, (people, identifiers, terms), errors, line, "legislator", str(item)[:200])
         yield Batch(tables={"people": frame(PEOPLE_COLUMNS, people), "identifiers": frame(IDENTIFIER_COLUMNS, identifiers),
                             "terms": frame(TERM_COLUMNS, terms)},
                     errors=errors, read=len(data), progress=1.0)

@@ -76,6 +76,9 @@ def read_chunks(path: Path, required: tuple[str, ...], aliases: dict[str, str] |
     if missing:
         raise FormatError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(required)}",
                           line=1, field=missing[0])
+    twice = sorted({c for c in renamed if renamed.count(c) > 1})
+    if twice:  # which of the two would be read is a guess
+        raise FormatError(path, f"column(s) {', '.join(twice)} appear more than once in the header", line=1, field=twice[0])
     malformed: list[RowError] = []
 
     def bad_row(row) -> str:
@@ -168,5 +171,6 @@ def row_errors(chunk: pd.DataFrame, bad: pd.Series, field: str, message: str,
     """One RowError per row where ``bad`` is true, with the raw row text (``columns``: the file's own)."""
     rows = chunk.loc[bad]
     columns = columns or [c for c in chunk.columns if c != "line"]
-    return [RowError(int(line), field, message, raw=",".join(values))
+    # Values may be parsed already (a date column): the raw text is rebuilt from their text.
+    return [RowError(int(line), field, message, raw=",".join("" if v is None else str(v) for v in values))
             for line, values in zip(rows["line"], rows[columns].itertuples(index=False, name=None))]

@@ -46,6 +46,10 @@ def read_csv_chunks(path: Path, chunk_rows: int | None = None, tabs: bool = Fals
         reader = pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=chunk_rows or CSV_CHUNK_ROWS, **style)
         consumed_rows = 0
         for chunk in reader:
+            if not isinstance(chunk.index, pd.RangeIndex):
+                # pandas takes the extra leading fields of a first row longer than the header as
+                # the index: every value would shift to the wrong column.
+                raise FormatError(path, "the first row has more fields than the header", line=2)
             lines = np.arange(consumed_rows + 2, consumed_rows + 2 + len(chunk), dtype=np.int64)
             consumed_rows += len(chunk)
             chunk.columns = [str(c).strip() for c in chunk.columns]

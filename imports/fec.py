@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from imports.base import Batch, FormatError, Parser, RowError, prefetch, register
-from imports.money_common import (blank_to_missing, blank_to_none, finish_frame, parse_amount_cents, parse_dates,
+from imports.money_common import (whole_numbers, blank_to_missing, blank_to_none, finish_frame, parse_amount_cents, parse_dates,
                                   receipt_kind_for, sha256_lines)
 
 INDIV_COLUMNS = ["CMTE_ID", "AMNDT_IND", "RPT_TP", "TRANSACTION_PGI", "IMAGE_NUM", "TRANSACTION_TP",
@@ -205,7 +205,7 @@ class _FecTransactions(Parser):
         out["source_key"] = np.where(has_tran, "fec:" + cmte + ":" + raw["TRAN_ID"].str.strip(),
                                      "fec-sub:" + raw["SUB_ID"].str.strip())
         out["filing_id"] = blank(raw["FILE_NUM"])
-        out["version_rank"] = pd.to_numeric(raw["FILE_NUM"], errors="coerce").fillna(0).astype("int64")
+        out["version_rank"] = whole_numbers(raw["FILE_NUM"])
         out["amendment_indicator"] = blank(raw["AMNDT_IND"])
         out["transaction_type"] = blank(raw["TRANSACTION_TP"])
         out["image_num"] = blank(raw["IMAGE_NUM"])

@@ -16,7 +16,7 @@ import pandas as pd
 
 from imports.base import Batch, FormatError, Parser, RowError, register
 from imports.csv_money import csv_header, read_csv_chunks
-from imports.money_common import (blank_to_none, finish_frame, parse_amount_cents, parse_dates,
+from imports.money_common import (whole_numbers, blank_to_none, finish_frame, parse_amount_cents, parse_dates,
                                   receipt_kind_for, sha256_lines)
 
 REQUIRED = ["committee_id", "contributor_name", "contribution_receipt_amount", "contribution_receipt_date", "sub_id"]
@@ -73,7 +73,7 @@ def _normalize(frame, lines, raws, source_file):
     out["sub_id"] = blank_to_none(sub)
     out["source_key"] = np.where((tran != "").to_numpy(), "fec:" + committee + ":" + tran, "fec-sub:" + sub)
     out["filing_id"] = blank_to_none(_text(frame, "file_number"))
-    out["version_rank"] = pd.to_numeric(_text(frame, "file_number"), errors="coerce").fillna(0).astype("int64")
+    out["version_rank"] = whole_numbers(_text(frame, "file_number"))
     out["amendment_indicator"] = blank_to_none(_text(frame, "amendment_indicator"))
     receipt_type = _text(frame, "receipt_type")
     out["transaction_type"] = blank_to_none(receipt_type)

@@ -25,7 +25,7 @@ import pandas as pd
 
 from imports.base import Batch, FormatError, Parser, RowError, register
 from imports.csv_money import csv_header, read_csv_chunks
-from imports.money_common import (blank_to_none, finish_frame, parse_amount_cents, parse_dates,
+from imports.money_common import (whole_numbers, blank_to_none, finish_frame, parse_amount_cents, parse_dates,
                                   receipt_kind_for, sha256_lines)
 
 NETFILE_REQUIRED = {"Filer_ID", "Tran_ID", "Entity_Cd", "Tran_NamL", "Tran_Amt1", "Tran_Date"}
@@ -111,7 +111,9 @@ class Form460(Parser):
         if rows == 0:
             raise FormatError(path, "the A-Contributions and C-Contributions sheets have a header and no rows: nothing to import")
         for done, name in enumerate(wanted, 1):
-            frame = sheets[name]
+            # dtype=str still leaves a float NaN in a cell pandas fills in (a row shorter than the
+            # header, a blank header cell): every cell is text from here on.
+            frame = sheets[name].fillna("").astype(str)
             frame.columns = [str(c).strip() for c in frame.columns]
             if _layout(frame.columns) != "netfile":
                 raise FormatError(path, f"sheet {name!r} does not have the NetFile contribution columns", line=1)
@@ -188,8 +190,8 @@ def _normalize(frame: pd.DataFrame, lines, raws, source_file: str, layout: str, 
     out["source_line"] = lines
     out["tran_id"] = blank_to_none(get["tran"])
     out["source_key"] = "ca:" + get["filer"] + ":" + get["tran"]
-    report_num = pd.to_numeric(get["report"], errors="coerce").fillna(0).astype("int64")
-    report_day = pd.to_numeric(get["rpt_date"].str.slice(0, 10).str.replace("-", ""), errors="coerce").fillna(0).astype("int64")
+    report_num = whole_numbers(get["report"])
+    report_day = whole_numbers(get["rpt_date"].str.slice(0, 10).str.replace("-", ""))
     out["version_rank"] = report_day * 1000 + report_num
     out["filing_id"] = get["filer"] + "/" + get["rpt_date"].str.slice(0, 10) + "/" + get["report"]
     # NetFile's CSV export shifts a time ("00:00:00") into Form_Type on some rows: not a schedule.

@@ -23,16 +23,18 @@ from imports.base import Batch, FormatError, Parser, RowError, register
 from imports.vote_records import (
     drop_anonymous_voters,
     POSITION_COLUMNS, ROLL_CALL_COLUMNS, clean, flag_unknown_labels, frame, line_numbers,
-    map_positions, parse_json, voter_keys,
+    SHAPE_ERRORS, map_positions, nested_field, parse_json, shape_message, voter_keys,
 )
 
 
 def _items_of(event: dict) -> list[dict]:
-    return event.get("items") or event.get("EventItems") or []
+    items = event.get("items") or event.get("EventItems") or []
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
-def _votes_of(item: dict) -> list[dict]:
-    return item.get("Votes") or item.get("EventItemVotes") or []
+def _votes_of(item: dict) -> list:
+    votes = item.get("Votes") or item.get("EventItemVotes") or []
+    return votes if isinstance(votes, list) else []
 
 
 def _iso_date(raw) -> date | None:
@@ -58,7 +60,8 @@ def _shape(data) -> tuple[list[dict], list[dict]]:
     if "VoteId" in first or "VoteEventItemId" in first:
         by_item: dict = {}
         for vote in records:
-            by_item.setdefault(vote.get("VoteEventItemId"), []).append(vote)
+            item_id = vote.get("VoteEventItemId")
+            by_item.setdefault(item_id if isinstance(item_id, (str, int)) else None, []).append(vote)
         return [], [{"EventItemId": item_id, "Votes": votes} for item_id, votes in by_item.items()]
     raise KeyError(next(iter(first), ""))
 
@@ -91,41 +94,16 @@ class LegistarParser(Parser):
         pairs += [({}, item) for item in loose_items]
         item_lines = line_numbers(text, r'"EventItemId"\s*:', len(pairs))
         for (event, item), item_line in zip(pairs, item_lines):
-            votes = _votes_of(item)
-            item_id = item.get("EventItemId") or (votes[0].get("VoteEventItemId") if votes else None)
-            read += 1 + len(votes)
-            if not votes and item.get("EventItemPassedFlag") is None:
-                continue  # no action recorded: an agenda heading, a report, a deferred item
-            if item_id is None:
-                errors.append(RowError(None, "EventItemId", "event item without EventItemId", str(item)[:200]))
+            try:
+                found, item_rows = self._item(event, item, item_line, base_url, errors, notes)
+            except SHAPE_ERRORS as error:
+                errors.append(RowError(item_line, None, shape_message("event item", error), str(item)[:200]))
                 continue
-            source_id = f"legistar-{item_id}"
-            roll_calls.append({
-                "source_id": source_id,
-                "body": clean(event.get("EventBodyName")) or clean(item.get("EventItemBodyName")),
-                "voted_on": _iso_date(event.get("EventDate") or item.get("EventItemActionDate")),
-                "motion": clean(item.get("EventItemMatterFile")),
-                "title": clean(item.get("EventItemTitle")) or clean(item.get("EventItemMatterName")),
-                "question": clean(item.get("EventItemActionName")),
-                "result": clean(item.get("EventItemPassedFlagName")),
-                "required_majority": None,
-                "yes_count": None, "no_count": None, "other_count": None,
-                "source_url": clean(event.get("EventInSiteURL"))
-                or (f"{base_url.rstrip('/')}/eventitems/{item_id}/votes" if base_url else None),
-                "needs_review": False, "review_note": None, "line": item_line,
-            })
-            if not votes:
-                notes.append(f"roll call {source_id}: item {item.get('EventItemAgendaNumber') or item_id} "
-                             f"was {item.get('EventItemPassedFlagName') or 'acted on'} without per-person "
-                             "votes (voice vote or unanimous consent)")
-            for vote in votes:
-                # Every vote record is kept in file order (to pair it with its line); a record
-                # without a value becomes a RowError below and is left out.
-                vote_rows.append({
-                    "roll_call_source_id": source_id, "voter_id": vote.get("VotePersonId"),
-                    "voter_name": clean(vote.get("VotePersonName")), "raw_label": vote.get("VoteValueName"),
-                    "vote_id": vote.get("VoteId"), "raw": str(vote)[:200],
-                })
+            read += found
+            if item_rows is None:
+                continue
+            roll_calls.append(item_rows[0])
+            vote_rows += item_rows[1:]
         lines = line_numbers(text, r'"VoteId"\s*:', len(vote_rows))
         good_rows = []
         for row, line in zip(vote_rows, lines):
@@ -155,3 +133,51 @@ class LegistarParser(Parser):
         flag_unknown_labels(roll_call_frame, positions, notes)
         yield Batch(tables={"roll_calls": roll_call_frame, "positions": positions[POSITION_COLUMNS]},
                     errors=errors, read=read, progress=1.0, notes=notes)
+
+    @staticmethod
+    def _item(event: dict, item: dict, item_line, base_url, errors: list, notes: list):
+        """(source records read, [roll call, *vote rows]) of one event item; None instead of the
+        rows when the item has no action or is reported as a bad row."""
+        votes = _votes_of(item)
+        item_id = item.get("EventItemId") or (votes[0].get("VoteEventItemId") if votes else None)
+        if not votes and item.get("EventItemPassedFlag") is None:
+            return 1 + len(votes), None  # no action recorded: an agenda heading, a report, a deferred item
+        if item_id is None or not isinstance(item_id, (str, int)):
+            errors.append(RowError(None, "EventItemId", "event item without EventItemId", str(item)[:200]))
+            return 1 + len(votes), None
+        source_id = f"legistar-{item_id}"
+        roll_call = {
+            "source_id": source_id,
+            "body": clean(event.get("EventBodyName")) or clean(item.get("EventItemBodyName")),
+            "voted_on": _iso_date(event.get("EventDate") or item.get("EventItemActionDate")),
+            "motion": clean(item.get("EventItemMatterFile")),
+            "title": clean(item.get("EventItemTitle")) or clean(item.get("EventItemMatterName")),
+            "question": clean(item.get("EventItemActionName")),
+            "result": clean(item.get("EventItemPassedFlagName")),
+            "required_majority": None,
+            "yes_count": None, "no_count": None, "other_count": None,
+            "source_url": clean(event.get("EventInSiteURL"))
+            or (f"{base_url.rstrip('/')}/eventitems/{item_id}/votes" if base_url else None),
+            "needs_review": False, "review_note": None, "line": item_line,
+        }
+        if not votes:
+            notes.append(f"roll call {source_id}: item {item.get('EventItemAgendaNumber') or item_id} "
+                         f"was {item.get('EventItemPassedFlagName') or 'acted on'} without per-person "
+                         "votes (voice vote or unanimous consent)")
+        rows = []
+        for vote in votes:
+            # Every vote record is kept in file order (to pair it with its line); a record
+            # without a value becomes a RowError below and is left out.
+            rows.append({
+                "roll_call_source_id": source_id, "voter_id": vote.get("VotePersonId"),
+                "voter_name": clean(vote.get("VotePersonName")), "raw_label": vote.get("VoteValueName"),
+                "vote_id": vote.get("VoteId"), "raw": str(vote)[:200],
+            })
+        rows = [roll_call] + rows
+        for row in rows:
+            bad = nested_field({k: v for k, v in row.items() if k != "vote_id"})
+            if bad:
+                errors.append(RowError(item_line, bad, f"item {item_id}: {bad} is a list or an object, "
+                                                       "not a single value", str(item)[:200]))
+                return 1 + len(votes), None
+        return 1 + len(votes), rows

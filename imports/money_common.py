@@ -48,17 +48,24 @@ def sha256_lines(lines: list[bytes]) -> list[str]:
     return [sha(line).hexdigest() for line in lines]
 
 
+def whole_numbers(text) -> pd.Series:
+    """Text to int64: blank, unreadable, infinite ("1e999") or beyond int64 becomes 0 (a cast of
+    such a value raised, or wrapped around silently)."""
+    numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+    return numbers.where(numbers.abs() < 2.0 ** 62, 0).astype("int64")  # NaN compares false: 0
+
+
 def parse_amount_cents(series: pd.Series, lines: np.ndarray, field: str, raws) -> tuple[pd.Series, list[RowError], np.ndarray]:
     """Dollars (text, maybe with decimals, commas or $) to integer cents; bad values become row errors.
 
     Returns (cents as int64 with 0 where bad, errors, mask of good rows).
     """
     text = series.astype("string").str.strip().str.replace(r"[$,]", "", regex=True)
-    dollars = pd.to_numeric(text, errors="coerce")
-    bad = dollars.isna().to_numpy()
+    dollars = pd.to_numeric(text, errors="coerce").astype("float64")
+    bad = ~(dollars.abs() < 1e15).to_numpy()  # NaN, infinite ("1e999") or beyond what cents can hold
     errors = [RowError(int(lines[i]), field, f"amount {series.iloc[i]!r} is not a number", _raw(raws, i))
               for i in np.flatnonzero(bad)]
-    cents = (dollars.fillna(0) * 100).round().astype("int64")
+    cents = (dollars.where(~bad, 0) * 100).round().astype("int64")
     return cents, errors, ~bad
 
 
@@ -106,7 +113,7 @@ def finish_frame(frame: pd.DataFrame, arrow_text: bool = False) -> pd.DataFrame:
     out["source_line"] = out["source_line"].astype("int64")
     out["amount_cents"] = out["amount_cents"].astype("int64")
     out["memo"] = out["memo"].astype(bool)
-    out["version_rank"] = pd.to_numeric(out["version_rank"], errors="coerce").fillna(0).astype("int64")
+    out["version_rank"] = whole_numbers(out["version_rank"])
     return out
 
 
@@ -149,7 +156,7 @@ def version_ranks(source: str, filing_ids: pd.Series) -> pd.Series:
     text = filing_ids.astype("string").fillna("")
     if source == "form460":
         parts = text.str.split("/", n=2, expand=True).reindex(columns=[0, 1, 2]).fillna("")
-        day = pd.to_numeric(parts[1].str.replace("-", ""), errors="coerce").fillna(0).astype("int64")
-        number = pd.to_numeric(parts[2], errors="coerce").fillna(0).astype("int64")
+        day = whole_numbers(parts[1].str.replace("-", ""))
+        number = whole_numbers(parts[2])
         return day * 1000 + number
-    return pd.to_numeric(text, errors="coerce").fillna(0).astype("int64")
+    return whole_numbers(text)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from imports.base import Batch, FormatError, Parser, RowError, register
 from imports.csv_money import csv_header, read_csv_chunks
-from imports.money_common import (blank_to_none, finish_frame, parse_amount_cents, parse_dates,
+from imports.money_common import (whole_numbers, blank_to_none, finish_frame, parse_amount_cents, parse_dates,
                                   receipt_kind_for, sha256_lines)
 
 REQUIRED = ["recipient_committee_id", "donor_name", "amount", "date", "transaction_id"]
@@ -80,7 +80,7 @@ def _normalize(frame, lines, raws, source_file):
     out["tran_id"] = blank_to_none(tran)
     out["source_key"] = "csv:" + recipient + ":" + tran
     out["filing_id"] = blank_to_none(_text(frame, "amendment"))
-    out["version_rank"] = pd.to_numeric(_text(frame, "amendment"), errors="coerce").fillna(0).astype("int64")
+    out["version_rank"] = whole_numbers(_text(frame, "amendment"))
     report = _text(frame, "report")
     out["report_id"] = blank_to_none(("csv:" + recipient + ":" + report).where(report != "", ""))
     out["recipient_committee_id"] = recipient

@@ -65,7 +65,7 @@ class OcdCsvParser(Parser):
         votes_path = find_sibling(path, "_votes.csv", SUFFIXES, "Open States votes")
         people_path = find_sibling(path, "_vote_people.csv", SUFFIXES, "Open States vote_people")
         votes = read_csv_checked(votes_path, VOTES_REQUIRED, "Open States votes", dtype=str, keep_default_na=False)
-        votes["line"] = csv_record_lines(read_text(votes_path))
+        votes["line"] = csv_record_lines(read_text(votes_path), votes_path, len(votes))
         people = read_csv_checked(people_path, PEOPLE_REQUIRED, "Open States vote_people", dtype=str, keep_default_na=False)
         people["line"] = people.index + 2  # one record per line in Open States exports
         votes = votes.astype(object).where(votes != "", None)

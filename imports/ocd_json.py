@@ -19,7 +19,7 @@ from imports.base import Batch, FormatError, Parser, RowError, register
 from imports.vote_records import (
     drop_anonymous_voters,
     POSITION_COLUMNS, ROLL_CALL_COLUMNS, clean, flag_unknown_labels, frame, line_numbers, map_positions,
-    parse_json, voter_keys,
+    parse_json, take_record, voter_keys,
 )
 
 
@@ -78,34 +78,11 @@ class OcdJsonParser(Parser):
         roll_calls, rows, errors, notes = [], [], [], []
         for event in events:
             source_id = clean(event.get("id")) or (f"ocd-vote/{event['_id']}" if event.get("_id") else None)
-            if source_id is None:
+            if source_id is None or not isinstance(source_id, str):
                 errors.append(RowError(None, "id", "vote event without id or _id", str(event)[:200]))
                 continue
-            organization = pseudo_id(event.get("organization"))
-            bill = pseudo_id(event.get("bill")) or event.get("_bill") or {}
-            counts = {c.get("option"): c.get("value") for c in event.get("counts") or [] if isinstance(c, dict)}
-            other = sum(v or 0 for k, v in counts.items() if k not in ("yes", "no")) if counts else None
-            sources = [s.get("url") for s in event.get("sources") or [] if isinstance(s, dict) and s.get("url")]
-            roll_calls.append({
-                "source_id": source_id,
-                "body": organization.get("name") or organization.get("classification")
-                or (event.get("organization") if isinstance(event.get("organization"), str) else None),
-                "voted_on": _date(event.get("start_date")),
-                "motion": clean(event.get("bill_identifier")) or clean(bill.get("identifier")),
-                "title": clean(bill.get("title")), "question": clean(event.get("motion_text")),
-                "result": clean(event.get("result")),
-                "yes_count": counts.get("yes"), "no_count": counts.get("no"), "other_count": other,
-                "source_url": sources[0] if sources else None, "needs_review": False,
-            })
-            votes = event.get("votes") or []
-            if not votes:
-                notes.append(f"roll call {source_id}: no per-person votes (voice vote)")
-            for vote in votes:
-                voter = vote.get("voter") if isinstance(vote.get("voter"), dict) else {}
-                rows.append({
-                    "roll_call_source_id": source_id, "voter_name": clean(vote.get("voter_name")) or voter.get("name"),
-                    "voter_id": clean(vote.get("voter_id")) or voter.get("id"), "raw_label": vote.get("option"),
-                })
+            take_record(lambda event=event, source_id=source_id: self._event(event, source_id, notes),
+                        (roll_calls, rows), errors, None, f"vote event {source_id}", str(event)[:200])
         event_lines = line_numbers(text, r'"motion_text"\s*:', len(roll_calls))
         for roll_call, line in zip(roll_calls, event_lines):
             roll_call["line"] = line
@@ -120,6 +97,37 @@ class OcdJsonParser(Parser):
         flag_unknown_labels(roll_call_frame, positions, notes)
         yield Batch(tables={"roll_calls": roll_call_frame, "positions": positions[POSITION_COLUMNS]},
                     errors=errors, read=len(events) + len(rows), progress=1.0, notes=notes)
+
+    @staticmethod
+    def _event(event: dict, source_id: str, notes: list[str]) -> tuple[list[dict], list[dict]]:
+        """The roll call of one vote event and its per-person rows (see take_record)."""
+        organization = pseudo_id(event.get("organization"))
+        bill = pseudo_id(event.get("bill")) or event.get("_bill") or {}
+        counts = {c.get("option"): c.get("value") for c in event.get("counts") or [] if isinstance(c, dict)}
+        other = sum(v or 0 for k, v in counts.items() if k not in ("yes", "no")) if counts else None
+        sources = [s.get("url") for s in event.get("sources") or [] if isinstance(s, dict) and s.get("url")]
+        roll_call = {
+            "source_id": source_id,
+            "body": organization.get("name") or organization.get("classification")
+            or (event.get("organization") if isinstance(event.get("organization"), str) else None),
+            "voted_on": _date(event.get("start_date")),
+            "motion": clean(event.get("bill_identifier")) or clean(bill.get("identifier")),
+            "title": clean(bill.get("title")), "question": clean(event.get("motion_text")),
+            "result": clean(event.get("result")),
+            "yes_count": counts.get("yes"), "no_count": counts.get("no"), "other_count": other,
+            "source_url": sources[0] if sources else None, "needs_review": False,
+        }
+        rows = []
+        votes = event.get("votes") or []
+        if not votes:
+            notes.append(f"roll call {source_id}: no per-person votes (voice vote)")
+        for vote in votes:
+            voter = vote.get("voter") if isinstance(vote.get("voter"), dict) else {}
+            rows.append({
+                "roll_call_source_id": source_id, "voter_name": clean(vote.get("voter_name")) or voter.get("name"),
+                "voter_id": clean(vote.get("voter_id")) or voter.get("id"), "raw_label": vote.get("option"),
+            })
+        return [roll_call], rows
 
 
 def _vote_lines(text: str, count: int) -> list[int | None]:

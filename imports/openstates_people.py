@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from imports.base import Batch, FormatError, Parser, RowError, register
-from imports.vote_records import IDENTIFIER_COLUMNS, PEOPLE_COLUMNS, TERM_COLUMNS, frame, read_text
+from imports.vote_records import IDENTIFIER_COLUMNS, PEOPLE_COLUMNS, TERM_COLUMNS, frame, read_text, take_record
 
 _OFFICES = {"upper": "Member (upper chamber)", "lower": "Member (lower chamber)", "legislature": "Member"}
 _CHAMBERS = {"upper": "upper chamber", "lower": "lower chamber", "legislature": "legislature"}
@@ -93,32 +93,39 @@ class OpenStatesPeopleParser(Parser):
                     raise FormatError(file, "not an Open States person file: no 'id: ocd-person/...'", line=1, field="id")
                 errors.append(RowError(1, "id", message, None))
                 continue
-            key = f"ocd_person:{person['id']}"
-            parties = person.get("party") or []
-            given, family = person.get("given_name"), person.get("family_name")
-            people.append({
-                "person_key": key, "name": person.get("name"),
-                "sort_name": f"{family}, {given}" if family and given else person.get("name"),
-                "given_name": given, "family_name": family,
-                "party": parties[-1].get("name") if parties else None, "line": 1,
-            })
-            identifiers.append({"person_key": key, "scheme": "ocd_person", "value": person["id"]})
-            for other in person.get("other_identifiers") or []:
-                if other.get("identifier"):
-                    identifiers.append({"person_key": key, "scheme": other.get("scheme") or "other",
-                                        "value": str(other["identifier"])})
-            for scheme, value in (person.get("ids") or {}).items():
-                if value:
-                    identifiers.append({"person_key": key, "scheme": scheme, "value": str(value)})
-            for role in person.get("roles") or []:
-                start = _as_date(role.get("start_date"))
-                role_type = role.get("type")
-                terms.append({
-                    "person_key": key, "body": jurisdiction_body(role.get("jurisdiction"), role_type),
-                    "office": role.get("title") or _OFFICES.get(role_type) or (role_type or "").replace("_", " ").title() or None,
-                    "district": str(role["district"]) if role.get("district") is not None else None,
-                    "party": _party_on(parties, start), "start_on": start, "end_on": _as_date(role.get("end_date")),
-                })
+            def build(person=person, file=file):
+                if not isinstance(person.get("name"), str) or not person["name"].strip():
+                    errors.append(RowError(1, "name", f"{file.name}: person without a name", None))
+                    return None
+                key = f"ocd_person:{person['id']}"
+                parties = person.get("party") or []
+                given, family = person.get("given_name"), person.get("family_name")
+                row = {
+                    "person_key": key, "name": person.get("name"),
+                    "sort_name": f"{family}, {given}" if family and given else person.get("name"),
+                    "given_name": given, "family_name": family,
+                    "party": parties[-1].get("name") if parties else None, "line": 1,
+                }
+                ids = [{"person_key": key, "scheme": "ocd_person", "value": person["id"]}]
+                ids += [{"person_key": key, "scheme": other.get("scheme") or "other", "value": str(other["identifier"])}
+                        for other in person.get("other_identifiers") or [] if other.get("identifier")]
+                ids += [{"person_key": key, "scheme": scheme, "value": str(value)}
+                        for scheme, value in (person.get("ids") or {}).items() if value]
+                roles = []
+                for role in person.get("roles") or []:
+                    start = _as_date(role.get("start_date"))
+                    role_type = role.get("type")
+                    roles.append({
+                        "person_key": key, "body": jurisdiction_body(role.get("jurisdiction"), role_type),
+                        "office": role.get("title") or _OFFICES.get(role_type) or (role_type or "").replace("_", " ").title() or None,
+                        "district": str(role["district"]) if role.get("district") is not None else None,
+                        "party": _party_on(parties, start), "start_on": start, "end_on": _as_date(role.get("end_date")),
+                    })
+                return [row], ids, roles
+
+            if not take_record(build, (people, identifiers, terms), errors, 1, f"{file.name}: person", None) and len(files) == 1:
+                error = errors[-1]
+                raise FormatError(file, error.message.split(": ", 1)[1], line=error.line, field=error.field)
         yield Batch(tables={"people": frame(PEOPLE_COLUMNS, people), "identifiers": frame(IDENTIFIER_COLUMNS, identifiers),
                             "terms": frame(TERM_COLUMNS, terms)},
                     errors=errors, read=len(files), progress=1.0)

@@ -121,6 +121,51 @@ def clean(value):
     return value
 
 
+# What walking a JSON or YAML record of the wrong shape raises (a list where an object belongs, an
+# object where text belongs): the record is reported as a bad row, never the whole file crashing.
+SHAPE_ERRORS = (AttributeError, TypeError, KeyError)
+
+
+def shape_message(what: str, error: Exception) -> str:
+    return f"{what} has a value of the wrong type ({type(error).__name__}: {error})"
+
+
+def nested_field(record: dict) -> str | None:
+    """The first field of ``record`` (a row about to be framed) holding a list or an object where
+    text, a number or a date belongs; None when every value is a scalar."""
+    for name, value in record.items():
+        if isinstance(value, (list, dict, set, tuple)):
+            return name
+    return None
+
+
+def take_record(build, targets: tuple[list, ...], errors: list, line, what: str, raw) -> bool:
+    """Run ``build()`` for one JSON/YAML record: it returns one list of rows per target (or None
+    when it reported the record itself). A record of the wrong shape (SHAPE_ERRORS, or a list or
+    object where a value belongs) becomes one RowError and adds no row anywhere."""
+    try:
+        parts = build()
+    except SHAPE_ERRORS as error:
+        errors.append(RowError(line, None, shape_message(what, error), raw))
+        return False
+    if parts is None:
+        return False
+    for rows in parts:
+        for row in rows:
+            bad = nested_field(row)
+            if bad:
+                errors.append(RowError(line, bad, f"{what}: {bad} is a list or an object, not a single value", raw))
+                return False
+    for target, rows in zip(targets, parts):
+        target.extend(rows)
+    return True
+
+
+def mapping(value) -> dict:
+    """``value`` when it is a JSON/YAML object, else {} (its fields then read as missing)."""
+    return value if isinstance(value, dict) else {}
+
+
 def as_int(value) -> int | None:
     """The value as an int; None when blank or not a whole number ("", None, NaN, "n/a")."""
     try:
@@ -239,23 +284,43 @@ def read_csv_checked(path: Path, required: tuple[str, ...], what: str, **read_op
     if missing:
         raise FormatError(path, f"{what} file is missing required column(s): {', '.join(missing)} "
                                 f"(found: {', '.join(header)})", line=1, field=missing[0])
-    import io
-    try:
-        return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", **read_options)
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise FormatError(path, f"cannot read {what} CSV: {exc}") from None
-
-
-def csv_record_lines(text: str) -> list[int]:
-    """First line (1-based) of each data record of a CSV text (quoted fields may span lines)."""
     import csv
     import io
-    reader = csv.reader(io.StringIO(text))
+    try:
+        df = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", **read_options)
+    except (ValueError, KeyError, csv.Error, pd.errors.ParserError) as exc:  # KeyError: pyarrow's usecols check
+        raise FormatError(path, f"cannot read {what} CSV: {exc}") from None
+    if not isinstance(df.index, pd.RangeIndex):
+        # pandas reads a first row with more fields than the header by taking the extra leading
+        # fields as the index: every value would sit under the wrong column.
+        raise FormatError(path, f"{what} file: the first row has more fields than the header", line=2)
+    # The header as pandas read it (a second BOM, or lines ended by a lone CR, defeat the check above).
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise FormatError(path, f"{what} file is missing required column(s): {', '.join(missing)}",
+                          line=1, field=missing[0])
+    return df
+
+
+def csv_record_lines(text: str, path: Path | None = None, expected: int | None = None) -> list[int]:
+    """First line (1-based) of each data record of a CSV text (quoted fields may span lines; blank
+    lines are skipped, as pandas does). FormatError when the text is not CSV the csv module reads
+    (a field over its 128 KB limit, a stray line end), or gives another number of records than
+    ``expected`` (the rows pandas read), so that no row gets another row's line number."""
+    import csv
+    import io
+    reader = csv.reader(io.StringIO(text, newline=""))
     lines, start = [], 1
-    for index, _ in enumerate(reader):
-        if index > 0:
-            lines.append(start)
-        start = reader.line_num + 1
+    try:
+        for index, record in enumerate(reader):
+            if index > 0 and record:
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise FormatError(path or "CSV", f"not a well-formed CSV file: {exc}", line=reader.line_num) from None
+    if expected is not None and len(lines) != expected:
+        raise FormatError(path or "CSV", f"not a well-formed CSV file: {expected} rows read but {len(lines)} "
+                                         "records found (a blank or malformed line?)")
     return lines
 
 

@@ -119,8 +119,10 @@ class VoteviewParser(Parser):
         chamber, cast_codes, line = chamber[keep], cast_text[keep], line[keep]
 
         rollcalls = rollcalls.astype(object).where(rollcalls != "", None)
+        # A congress or roll number out of range is as bad as a missing one (the key is an int64).
         rc_ids = pd.Series([_source_id((c * 1000 + as_int(g)) * 100_000 + as_int(r))
-                            if c and as_int(g) is not None and as_int(r) is not None else None
+                            if c and 0 <= (as_int(g) if as_int(g) is not None else -1) < 1000
+                            and 0 <= (as_int(r) if as_int(r) is not None else -1) < 100_000 else None
                             for c, g, r in zip(_chamber_codes(rollcalls["chamber"]), rollcalls["congress"], rollcalls["rollnumber"])],
                            index=rollcalls.index, dtype=object)
         for bad_line in np.flatnonzero(rc_ids.isna().to_numpy()) + 2:
@@ -162,6 +164,10 @@ class VoteviewParser(Parser):
         members = members.drop_duplicates(["congress", "chamber", "icpsr"])
         member_key = ((_chamber_codes(members["chamber"]).astype(np.int64) * 1000 + _integers(members["congress"]).fillna(0).to_numpy().astype(np.int64))
                       * 10**9 + _integers(members["icpsr"]).fillna(0).to_numpy().astype(np.int64))
+        # Rows that are not members (a repeated header line, a row without numbers) share key 0:
+        # keep the first of each key so the lookup index is unique.
+        unique = ~pd.Index(member_key).duplicated()
+        members, member_key = members[unique], member_key[unique]
         where = pd.Index(member_key).get_indexer((chamber * 1000 + congress) * 10**9 + icpsr)
         found = where >= 0
 
@@ -183,7 +189,7 @@ class VoteviewParser(Parser):
             "voter_id": np.array([str(v) for v in icpsr_uniques], dtype=object)[icpsr_codes],
             "raw_label": label_text[label_codes],
             "position": np.array([CAST_CODES.get(t, "unknown") for t in label_text], dtype=object)[label_codes],
-            "party": member_column("party_code", lambda v: PARTY_CODES.get(int(v), str(v)) if v else None),
+            "party": member_column("party_code", lambda v: PARTY_CODES.get(as_int(v), str(v)) if v else None),
             "state": member_column("state_abbrev"),
             "district": member_column("district_code"),
             "line": line.astype(object),

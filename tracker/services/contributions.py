@@ -332,7 +332,9 @@ def _link_filings(organization_id: int, frame: pd.DataFrame) -> None:
         return
     text = report.astype("string")
     filing = text.str.split(":", n=2).str[1]
-    unlinked = text.str.startswith(CALACCESS_REPORT) & (frame["recipient_committee_id"].astype("string") == filing)
+    # A line without a recipient (or a report id) compares as NA: fill before combining.
+    unlinked = (text.str.startswith(CALACCESS_REPORT).fillna(False)
+                & (frame["recipient_committee_id"].astype("string") == filing).fillna(False))
     unlinked = unlinked.fillna(False).to_numpy(dtype=bool)
     if not unlinked.any():
         return

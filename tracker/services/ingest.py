@@ -128,6 +128,25 @@ def resolve_parser(path: Path, kind: str, fmt: str):
         raise FormatError(path, str(error.args[0]))
 
 
+def refuse_nul_bytes(path: Path) -> None:
+    """FormatError naming the line of the first NUL byte of a text file (PostgreSQL text cannot hold
+    one: the import would fail in the database, on SQLite it would be stored). Workbooks (zip
+    files) are binary by nature and skipped."""
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        with open(file, "rb") as handle:
+            if handle.read(4) == b"PK\x03\x04":
+                continue
+            handle.seek(0)
+            line = 1
+            for block in iter(lambda: handle.read(1 << 22), b""):
+                at = block.find(b"\0")
+                if at >= 0:
+                    raise FormatError(file, "the file contains a NUL byte (0x00): not a text file",
+                                      line=line + block.count(b"\n", 0, at))
+                line += block.count(b"\n")
+
+
 def set_progress(run: ImportRun | None, fraction: float) -> None:
     if run is None or run.id is None:
         return
@@ -209,6 +228,7 @@ def _parse_and_write(organization, path: Path, loader_factory, options: ImportOp
         # A loader may ask the parser for a form of the rows that suits it (e.g. Arrow-backed text,
         # bigger blocks); options given for this import win.
         parse_options = {**getattr(loader, "parse_options", {}), **options.params}
+        refuse_nul_bytes(path)
         for batch in parser.parse(path, **parse_options):
             result.read += batch.read
             result.errors.extend(batch.errors)
