@@ -267,7 +267,7 @@ def issue_pledge():
                                   .order_by(ProgramVersion.number.desc())).scalars().all()
     form.person_id.choices = [(p.id, p.name) for p in people]
     form.version_id.choices = [
-        (v.id, _("Version %(number)s (adopted %(date)s)", number=v.number, date=v.adopted_on.strftime("%Y-%m-%d"))
+        (v.id, _("Version %(number)s (adopted %(date)s)", number=v.number, date=words.dated(v.adopted_on, "%Y-%m-%d"))
          if v.adopted_on else _("Version %(number)s", number=v.number)) for v in versions]
     if not people or not versions:
         return render_template("candidates/issue.html", form=None, people=people, versions=versions)
@@ -355,7 +355,7 @@ def paper_signature(pledge_id: int):
         else:
             db.session.commit()
             flash(_("Recorded %(name)s's signature of %(date)s.", name=pledge.signed_name,
-                    date=pledge.signed_at.strftime("%Y-%m-%d")), "info")
+                    date=words.dated(pledge.signed_at, "%Y-%m-%d")), "info")
     else:
         flash(_("Give the name as signed and the date."), "error")
     return redirect(url_for("candidates.pledge_page", pledge_id=pledge.id))
