@@ -140,6 +140,10 @@ def test_an_expired_questionnaire_link_gets_a_clear_page(client, org, world):
     db.session.commit()
     response = client.get(f"/candidates/questionnaire/{token}")
     assert response.status_code == 410 and "has expired" in response.data.decode()
+    client.get("/language/es")  # the candidate reads it in their language; the service's reason stays English
+    page = client.get(f"/candidates/questionnaire/{token}").data.decode()
+    assert "<h1>Este enlace no se puede usar</h1>" in page and "Este enlace al cuestionario venció." in page
+    assert "has expired" not in page
 
 
 # --- deciding by ballot, pledging, withdrawing ------------------------------------------------

@@ -88,7 +88,7 @@ def new_candidate():
     org = current_user.organization
     form = CandidateForm()
     people = db.session.execute(db.select(Person).filter_by(organization_id=org.id).order_by(Person.sort_name)).scalars().all()
-    form.person_id.choices = [SelectChoice(0, "— a new person (give the name below) —")] + [
+    form.person_id.choices = [SelectChoice(0, _("— a new person (give the name below) —"))] + [
         SelectChoice(p.id, p.name) for p in people]
     if request.method == "GET" and request.args.get("person", type=int):
         form.person_id.data = request.args.get("person", type=int)
@@ -181,7 +181,8 @@ def questionnaire(token: str):
     problem = endorsement_service.link_problem(found)
     if problem:
         status = 404 if found is None else 410
-        return render_template("candidates/questionnaire.html", problem=problem, view=None, form=None), status
+        return render_template("candidates/questionnaire.html", problem=words.questionnaire_link_problem(found, problem),
+                               view=None, form=None), status
     form = QuestionnaireForm()
     view = endorsement_service.questionnaire_view(found)
     if form.validate_on_submit():
@@ -327,7 +328,8 @@ def sign(token: str):
     pledge = pledge_service.by_token(token)
     problem = pledge_service.link_problem(pledge)
     if problem:
-        return render_template("candidates/sign.html", problem=problem, pledge=None, form=None), 410 if pledge else 404
+        return render_template("candidates/sign.html", problem=words.signing_link_problem(problem), pledge=None,
+                               form=None), 410 if pledge else 404
     form = SignForm()
     if form.validate_on_submit():
         try:

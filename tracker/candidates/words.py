@@ -39,3 +39,30 @@ def dated(value, english_format: str) -> str:
 def register(bp) -> None:
     for function in (decision_name, pledge_status_name, answer_name, dated):
         bp.add_app_template_global(function)
+
+
+def questionnaire_link_problem(questionnaire, problem: str) -> str:
+    """The service's reason a questionnaire link cannot be used (services/endorsements.link_problem, which
+    stays English), in the candidate's language; an unknown reason is shown as the service wrote it."""
+    if questionnaire is not None and questionnaire.submitted_at is not None:
+        return _("This questionnaire was submitted on %(date)s: the answers are final and the link no longer works.",
+                 date=dated(questionnaire.submitted_at, "%d %B %Y"))
+    return {
+        "This questionnaire link is not valid: check that it was copied whole, or ask the committee for a new one.":
+            _("This questionnaire link is not valid: check that it was copied whole, or ask the committee for a new one."),
+        "This questionnaire link has expired. Ask the endorsement committee for a new one.":
+            _("This questionnaire link has expired. Ask the endorsement committee for a new one."),
+    }.get(problem, problem)
+
+
+def signing_link_problem(problem: str) -> str:
+    """The service's reason a signing link cannot be used (services/pledges.link_problem), in the
+    candidate's language; an unknown reason is shown as the service wrote it."""
+    return {
+        "This signing link is not valid. Ask the endorsement committee for a new one.":
+            _("This signing link is not valid. Ask the endorsement committee for a new one."),
+        "This pledge has already been signed (a signing link works once).":
+            _("This pledge has already been signed (a signing link works once)."),
+        "This signing link has expired. Ask the endorsement committee for a new one.":
+            _("This signing link has expired. Ask the endorsement committee for a new one."),
+    }.get(problem, problem)
