@@ -54,8 +54,8 @@ def index():
 
 @bp.app_template_global("clause_sentence")
 def clause_sentence(kind, params) -> str:
-    """A pledge clause in words (templates: the pledge page and the scorecard)."""
-    return pledge_service.clause_sentence(kind, params)
+    """A pledge clause in words, in the reader's language (templates: the pledge page and the scorecard)."""
+    return words.clause_in_words(kind, params, pledge_service.clause_sentence)
 
 
 @bp.route("/pledges/")
