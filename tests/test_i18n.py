@@ -62,10 +62,10 @@ def test_the_compiled_catalogue_is_the_po_file():
 
 
 def _messages(catalog) -> dict:
-    """{msgid: translation}; a plural message's ids and forms come back from a .mo file as lists."""
-    def hashable(value):
+    """msgid -> translation; a plural's ids and forms (lists in a read .mo) as tuples."""
+    def frozen(value):
         return tuple(value) if isinstance(value, list) else value
-    return {hashable(m.id): hashable(m.string) for m in catalog if m.id}
+    return {frozen(m.id): frozen(m.string) for m in catalog if m.id}
 
 
 def test_a_visitor_chooses_spanish_and_it_is_remembered(client, org):
