@@ -84,7 +84,7 @@ def fan_out_and_send() -> dict:
             now = utcnow()
             db.session.execute(insert(Follow), [
                 {"organization_id": org.id, "email": f"reader{n}@bench.test", "target_kind": "person",
-                 "target_key": str(person.id), "cadence": "immediate", "language": "en", "confirmed_at": now,
+                 "target_key": str(person.id), "cadence": "immediate", "language": ("en", "es")[n % 2], "confirmed_at": now,
                  "created_at": now} for n in range(FOLLOWERS)])
             db.session.commit()
             sent, cpu = [], []
@@ -92,8 +92,11 @@ def fan_out_and_send() -> dict:
             def setup():
                 db.session.execute(delete(Delivery))
                 db.session.execute(delete(OutboxEvent))
-                outbox.record(org.id, "pledge.withdrawn", title="Followed Official's pledge withdrawn",
-                              summary="Followed Official's pledge was withdrawn: a benchmark.",
+                # Half the followers read Spanish: the event is put into words once per language.
+                outbox.record(org.id, "pledge.withdrawn",
+                              title=outbox.N_("%(name)s's pledge withdrawn", name="Followed Official"),
+                              summary=outbox.N_("%(name)s's pledge was withdrawn: %(reason)s", name="Followed Official",
+                                                reason="a benchmark"),
                               path=outbox.path_for("scorecards.official", person_id=person.id),
                               subjects=outbox.person_subjects([person.id]))
                 db.session.commit()
@@ -206,7 +209,7 @@ def main() -> None:
     feeds = feed_against_scorecard()
     write_result("notifications", median_s=sending["median_s"], sending=sending, feeds=feeds, cpus=os.cpu_count(),
                  load_average=os.getloadavg(),
-                 note=f"median of {RUNS} runs: one event, {FOLLOWERS} immediate followers, fan-out and hand-over "
+                 note=f"median of {RUNS} runs: one event, {FOLLOWERS} immediate followers (half English, half Spanish), fan-out and hand-over "
                       f"to aiosmtpd on loopback in its own process (4 SMTP connections); feeds vs scorecard: gunicorn 4 workers, "
                       f"{LOAD_CONNECTIONS} keep-alive client connections for {LOAD_SECONDS} s each (Python client)")
 

@@ -20,6 +20,19 @@ def test_sign_in_and_out(client, org):
     assert b"Signed out." in response.data and b"Sign in" in response.data
 
 
+def test_sign_in_in_spanish_labels_and_messages(client, org):
+    member = make_member(org, role="member")
+    client.get("/language/es")
+    page = client.get("/login").get_data(as_text=True)
+    assert '<label for="email">Correo electrónico</label>' in page and "Contraseña" in page
+    assert "Mantener la sesión iniciada en este dispositivo" in page
+    refused = client.post("/login", data={"email": member.email, "password": "wrong password!"})
+    assert "Ese correo y esa contraseña no coinciden" in refused.get_data(as_text=True)
+    response = client.post("/login", data={"email": member.email, "password": PASSWORD}, follow_redirects=True)
+    assert f"Sesión iniciada como {member.name}." in response.get_data(as_text=True)
+    assert "Lo que te necesita" in response.get_data(as_text=True)  # the member's own page, in Spanish
+
+
 def test_wrong_password_and_inactive_account_refused(client, org):
     member = make_member(org)
     response = client.post("/login", data={"email": member.email, "password": "wrong password!"})

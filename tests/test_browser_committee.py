@@ -47,7 +47,7 @@ def test_committee_imports_a_roll_call_through_to_a_linked_persons_scorecard(liv
     assert page.locator("caption").first.inner_text() == "1 voter waiting"
 
     page.get_by_label("Find a person to link by name").fill("Fischer")
-    page.get_by_role("button", name="Search").click()
+    page.locator("#content").get_by_role("button", name="Search").click()  # the header has a search box too
     page.wait_for_load_state()
     person_select = page.get_by_label("Person for Councilmember Fischer-Ruiz", exact=True)
     assert person_select.input_value() == ""  # nobody is pre-selected

@@ -36,6 +36,23 @@ def test_person_money_page_shows_classes_donors_months_and_is_public(app, client
     assert "Independent expenditures" in page
 
 
+def test_person_money_page_in_spanish(app, client, org, realdata):
+    from babel.numbers import format_currency
+    person = hoyer_with_money(org, realdata)
+    total = service.person_money(person)["total_cents"]
+    english = client.get(f"/money/people/{person.id}").get_data(as_text=True)
+    assert f"Money received by donor class (total ${total / 100:,.2f})" in english and "corporate pac" in english
+    client.get("/language/es")
+    page = client.get(f"/money/people/{person.id}").get_data(as_text=True)
+    assert "<h1>Dinero recibido por Steny Hoyer</h1>" in page and "Principales donantes" in page
+    assert f"Dinero recibido por tipo de donante (total {format_currency(total / 100, 'USD', locale='es')})" in page
+    assert "PAC corporativo" in page and "Money received" not in page
+    classification = client.get("/money/classification").get_data(as_text=True)
+    assert "<h1>Cómo se clasificaron las contribuciones</h1>" in classification
+    # The downloads keep their English column names whatever the reader's language.
+    assert client.get("/money/classification.csv").get_data(as_text=True).startswith("Donor class,")
+
+
 def test_independent_expenditures_are_kept_apart(app, client, org, realdata):
     # 24E lines about H2PA04135 (House Freedom Fund spending): never in receipts.
     person = make_person(org, "IE target", ids={"fec_candidate": "H2PA04135"})

@@ -88,7 +88,7 @@ def test_follow_by_email_confirm_then_receive_then_unsubscribe_stops_mail(app, o
     result = notifications.send_due()
     assert result["messages"] == 1
     message = mail.messages[-1]
-    assert message["Subject"] == "Official A's pledge withdrawn"
+    assert message["Subject"] == "Compromiso de Official A retirado"  # the follower chose Spanish
     assert "second thoughts" in text_of(message)
     assert f"http://tracker.test/candidates/pledges/{other_pledge.id}" in text_of(message)
     assert f'href="http://tracker.test/candidates/pledges/{other_pledge.id}"' in html_of(message)
@@ -373,6 +373,69 @@ def test_endorsement_put_to_a_withdrawal_vote(app, org, mail):
 def person_endorsement(person):
     from tracker.models import Endorsement
     return db.session.execute(select(Endorsement).filter_by(person_id=person.id)).scalar_one()
+
+
+# --- languages ------------------------------------------------------------------------------------
+
+def test_each_follower_reads_the_same_event_in_their_own_language(app, org, client, mail, monkeypatch):
+    from tracker.services import outbox
+    world = scored_world(org, people=1, with_money=False)
+    person = world.people[0]
+    for email, language in (("es@example.org", "es"), ("en@example.org", "en"), ("es2@example.org", "es")):
+        notifications.confirm(notifications.request_follow(org, email, "person", str(person.id), cadence="immediate",
+                                                           language=language))
+    db.session.execute(db.delete(Delivery).where(Delivery.kind == "confirm"))
+    db.session.commit()
+    said = []
+    words_of = outbox.words_of
+    monkeypatch.setattr(outbox, "words_of", lambda *args: said.append(args) or words_of(*args))
+    pledge, _ = sign_pledge(org, person, world.version)
+    pledges.withdraw(pledge, reason="moved away")
+    db.session.commit()
+    assert notifications.send_due()["messages"] == 3
+    assert len(said) == 2  # the event is put into words once per language, not once per follower
+    english, spanish = to(mail, "en@example.org")[0], to(mail, "es@example.org")[0]
+    assert english["Subject"] == "Official A's pledge withdrawn" and english["Content-Language"] == "en"
+    assert "Official A's pledge was withdrawn: moved away" in text_of(english)
+    assert "Evidence: http://tracker.test/candidates/pledges/" in text_of(english)
+    assert "Stop all messages (one click): http://tracker.test/follow/unsubscribe/" in text_of(english)
+    assert "See the evidence" in html_of(english) and "Pruebas" not in text_of(english)
+    assert spanish["Subject"] == "Compromiso de Official A retirado" and spanish["Content-Language"] == "es"
+    assert "El compromiso de Official A fue retirado: moved away" in text_of(spanish)
+    assert "Pruebas: http://tracker.test/candidates/pledges/" in text_of(spanish)
+    assert "Dejar de recibir todos los mensajes (un clic): http://tracker.test/follow/unsubscribe/" in text_of(spanish)
+    assert '<html lang="es">' in html_of(spanish) and "Ver las pruebas" in html_of(spanish)
+    # Each has their own unsubscribe link in the shared text.
+    assert to(mail, "es2@example.org")[0]["List-Unsubscribe"] != spanish["List-Unsubscribe"]
+    assert spanish["List-Unsubscribe"].strip("<>") in text_of(spanish)
+    # A confirmation request is in the follower's language too.
+    notifications.request_follow(org, "nuevo@example.org", "person", str(person.id), language="es")
+    db.session.commit()
+    notifications.send_due()
+    (confirmation,) = to(mail, "nuevo@example.org")
+    assert confirmation["Subject"] == f"Confirmar el seguimiento: Official A ({org.name})"
+    assert "Confirme dentro de 7 días:" in text_of(confirmation)
+    # The feed is in its reader's language; English unchanged.
+    feed = f"/feeds/person/{person.id}.atom"
+    parsed = feedparser.parse(client.get(feed, headers={"Accept-Language": "es"}).data)
+    assert not parsed.bozo and parsed.feed.language == "es"
+    assert parsed.entries[0].title == "Compromiso de Official A retirado"
+    assert parsed.feed.subtitle.startswith("Compromisos, votos, dinero y evaluaciones")
+    parsed = feedparser.parse(client.get(feed).data)
+    assert parsed.feed.language == "en" and parsed.entries[0].title == "Official A's pledge withdrawn"
+
+
+def test_the_follow_form_records_the_visitors_language(app, org, client, mail):
+    world = scored_world(org, people=1, with_money=False)
+    person = world.people[0]
+    page = client.get(f"/follow/person/{person.id}").get_data(as_text=True)
+    assert '<option selected value="en">' in page and "We write to you when a pledge is broken" in page
+    client.get("/language/es")
+    page = client.get(f"/follow/person/{person.id}").get_data(as_text=True)
+    assert '<option selected value="es">' in page and "Seguir: Official A" in page
+    response = client.post(f"/follow/person/{person.id}", data={"email": "lector@example.org", "cadence": "digest"})
+    assert "Revise su correo" in response.get_data(as_text=True)
+    assert db.session.execute(select(Follow).filter_by(email="lector@example.org")).scalar_one().language == "es"
 
 
 # --- feeds ------------------------------------------------------------------------------------------

@@ -290,6 +290,25 @@ def test_anonymous_public_pages_are_micro_cached_but_members_see_fresh_pages(mak
     views._page_cache.clear()
 
 
+def test_the_micro_cache_keeps_one_copy_per_language(make_app):
+    app = make_app(SCORECARD_CACHE_SECONDS=60)
+    from tests.factories import make_org
+    from tracker.scorecards import views
+    views._page_cache.clear()
+    with app.app_context():
+        scored_world(make_org())
+        english = app.test_client()
+        assert "Filter and sort" in english.get("/scorecards/").data.decode()
+        spanish = app.test_client()
+        spanish.get("/language/es")
+        page = spanish.get("/scorecards/").data.decode()
+        assert "Filtrar y ordenar" in page and "Filter and sort" not in page  # not the English copy
+        assert "Filter and sort" in english.get("/scorecards/").data.decode()
+        by_browser = app.test_client().get("/scorecards/", headers={"Accept-Language": "es"}).data.decode()
+        assert "Filtrar y ordenar" in by_browser
+    views._page_cache.clear()
+
+
 def test_every_plank_score_has_its_own_how_box(client, org):
     world = scored_world(org, people=2)
     # Two more approved roll calls on plank 1 give A four votes there: no(2), yes, yes, yes.
@@ -443,3 +462,32 @@ def test_planks_left_out_of_the_chart_are_listed_under_it(client, org):
     assert "<li>Transit (2 counted)</li>" in note and "Housing" not in note
     chart = json.loads(html.split('id="chart-planks">', 1)[1].split("</script>", 1)[0])
     assert chart["data"][0]["x"] == ["Housing"]
+
+
+def test_official_page_and_home_in_spanish_with_the_cookie(client, org):
+    world = scored_world(org)
+    person = world.people[0]
+    pledge, clause = sign_pledge(org, person, world.version)
+    add_flag(org, person, clause, publication="published")
+    url = f"/scorecards/people/{person.id}"
+    english = client.get(url).data.decode()
+    assert "Overall score on our program" in english and "Pledge signed" in english and "$1,000.00" in english
+    client.get("/language/es")
+    html = client.get(url).data.decode()
+    assert "Puntuación general en nuestro programa" in html and "Compromiso firmado" in html
+    assert "Cada votación nominal detrás de la puntuación" in html and "Cómo se calculó" in html
+    assert "Dinero recibido" in html and "PAC corporativo" in html and "1.000,00" in html  # money in Spanish
+    assert "100 × 3 ÷ 6 = 50.00" in html  # the arithmetic is data, unchanged
+    # The scoring core's English sentences are worded again at the view layer.
+    assert "Las ausencias quedan fuera de la puntuación." in html and "Absences are left out" not in html
+    assert "votó la posición a favor" in html and "voted the pro position" not in html
+    assert "Overall score on our program" not in html and "Pledge signed" not in html
+    home = client.get("/").data.decode()
+    assert "Buscar un cargo electo" in home and "Ver todas las evaluaciones" in home and "De un vistazo" in home
+    assert "Official A" in home  # names are data, never translated
+    index = client.get("/scorecards/").data.decode()
+    assert "Filtrar y ordenar" in index and "Cargo electo" in index
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404 and "Página no encontrada" in missing.get_data(as_text=True)
+    client.get("/language/en")
+    assert "Overall score on our program" in client.get(url).data.decode()

@@ -1,22 +1,23 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired()])
-    remember = BooleanField("Keep me signed in on this device")
-    submit = SubmitField("Sign in")
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    submit = SubmitField(_l("Sign in"))
 
 
 class LogoutForm(FlaskForm):
-    submit = SubmitField("Sign out")
+    submit = SubmitField(_l("Sign out"))
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired()])
-    password = PasswordField("New password (at least 10 characters)", validators=[DataRequired(), Length(min=10)])
-    confirm = PasswordField("Repeat the new password",
-                            validators=[DataRequired(), EqualTo("password", "The new passwords differ.")])
-    submit = SubmitField("Change password")
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = PasswordField(_l("New password (at least 10 characters)"), validators=[DataRequired(), Length(min=10)])
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(), EqualTo("password", _l("The new passwords differ."))])
+    submit = SubmitField(_l("Change password"))

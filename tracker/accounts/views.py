@@ -2,6 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.accounts.forms import ChangePasswordForm, LoginForm, LogoutForm
@@ -27,7 +28,7 @@ def login():
     if form.validate_on_submit():
         member = accounts.authenticate(form.email.data, form.password.data)
         if member is None:
-            flash("That e-mail and password do not match an active account.", "error")
+            flash(_("That e-mail and password do not match an active account."), "error")
         else:
             _sign_in(member, remember=form.remember.data)
             target = request.args.get("next", "")
@@ -35,7 +36,7 @@ def login():
             # one, a member lands on their own page: what needs them.
             if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
                 target = url_for("main.me")
-            flash(f"Signed in as {member.name}.", "info")
+            flash(_("Signed in as %(name)s.", name=member.name), "info")
             return redirect(target)
     return render_template("accounts/login.html", form=form)
 
@@ -47,7 +48,7 @@ def logout():
     if form.validate_on_submit():
         accounts.end_session(current_user.session_token)
         logout_user()
-        flash("Signed out.", "info")
+        flash(_("Signed out."), "info")
     return redirect(url_for("main.home"))
 
 
@@ -66,6 +67,6 @@ def change_password():
         else:
             # This device stays signed in, on a new sign-in; a remember-me cookie is renewed with it.
             _sign_in(member, remember=current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies)
-            flash("Password changed. Every other device where you were signed in is now signed out.", "info")
+            flash(_("Password changed. Every other device where you were signed in is now signed out."), "info")
             return redirect(url_for("main.home"))
     return render_template("accounts/password.html", form=form)

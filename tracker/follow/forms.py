@@ -1,34 +1,38 @@
 """Forms for following by e-mail."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-CADENCE_CHOICES = [SelectChoice("digest", "A daily digest"), SelectChoice("immediate", "Each event as it happens")]
+from tracker.i18n import current_language
+
+CADENCE_CHOICES = [SelectChoice("digest", _l("A daily digest")), SelectChoice("immediate", _l("Each event as it happens"))]
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("es", "Español")]
 
 
 class FollowForm(FlaskForm):
-    email = EmailField("Your e-mail address", validators=[DataRequired(), Length(max=254)])
-    cadence = SelectField("How often", choices=CADENCE_CHOICES, default="digest")
-    language = SelectField("Language", choices=LANGUAGE_CHOICES, default="en")
-    submit = SubmitField("Follow by e-mail")
+    email = EmailField(_l("Your e-mail address"), validators=[DataRequired(), Length(max=254)])
+    cadence = SelectField(_l("How often"), choices=CADENCE_CHOICES, default="digest")
+    # The visitor's language unless they choose another: their mail comes in the language they read.
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default=current_language)
+    submit = SubmitField(_l("Follow by e-mail"))
 
 
 class ConfirmForm(FlaskForm):
-    submit = SubmitField("Confirm")
+    submit = SubmitField(_l("Confirm"))
 
 
 class UnsubscribeForm(FlaskForm):
-    submit = SubmitField("Unsubscribe")
+    submit = SubmitField(_l("Unsubscribe"))
 
 
 class MemberFollowsForm(FlaskForm):
-    cadence = SelectField("How often", choices=CADENCE_CHOICES, default="digest")
-    members_notices = BooleanField("Members' notices: ballots opening and closing, proposals I co-sponsored, "
-                                   "withdrawal votes")
-    submit = SubmitField("Save")
+    cadence = SelectField(_l("How often"), choices=CADENCE_CHOICES, default="digest")
+    members_notices = BooleanField(_l("Members' notices: ballots opening and closing, proposals I co-sponsored, "
+                                      "withdrawal votes"))
+    submit = SubmitField(_l("Save"))
 
 
 class ReleaseForm(FlaskForm):
-    submit = SubmitField("Send the held messages again")
+    submit = SubmitField(_l("Send the held messages again"))

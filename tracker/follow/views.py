@@ -6,15 +6,18 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.http import http_date
 
 from tracker.extensions import csrf, db
 from tracker.follow.forms import ConfirmForm, FollowForm, MemberFollowsForm, ReleaseForm, UnsubscribeForm
+from tracker.i18n import current_language
 from tracker.limits import token_link
 from tracker.models import Organization, OutboxEvent, OutboxSubject
 from tracker.services import notifications
+from tracker.services.outbox import event_words
 from tracker.web import current_organization, role_required
 
 bp = Blueprint("follow", __name__)
@@ -47,7 +50,7 @@ def _feed(kind: str, ident: str) -> Response:
     seconds = current_app.config.get("FEED_CACHE_SECONDS", 0)
     if current_app.config["SESSION_COOKIE_NAME"] in request.cookies:
         seconds = 0
-    cache_key = (request.host, request.path)
+    cache_key = (request.host, request.path, current_language())  # a feed is written in the reader's language
     hit = _feed_cache.get(cache_key) if seconds else None
     now = time.monotonic()
     if hit is None or hit[0] < now:
@@ -55,7 +58,8 @@ def _feed(kind: str, ident: str) -> Response:
         chosen = notifications.target(org, kind, ident) or abort(404)
         body, last_modified = _render_feed(org, chosen)
         headers = {"ETag": f'"{hashlib.sha256(body).hexdigest()[:32]}"', "Last-Modified": http_date(last_modified),
-                   "Cache-Control": f"public, max-age={max(60, seconds)}"}
+                   "Cache-Control": f"public, max-age={max(60, seconds)}",
+                   "Vary": "Accept-Language, Cookie"}
         hit = (now + seconds, body, headers)
         if seconds:
             if len(_feed_cache) >= _FEED_CACHE_LIMIT:
@@ -104,7 +108,7 @@ def subscribe(kind: str, ident: str):
         else:
             db.session.commit()
             if follow.confirmed_at is not None:
-                flash(f"You follow {chosen.name} by e-mail.", "info")
+                flash(_("You follow %(name)s by e-mail.", name=chosen.name), "info")
                 return redirect(url_for("main.me") if member else chosen.page)
             # The same answer whether or not the address already followed: the page tells nobody
             # who follows what.
@@ -152,7 +156,7 @@ def member_settings():
         notifications.update_member_follows(current_user, cadence=form.cadence.data,
                                             members_notices=form.members_notices.data, stop_ids=stop)
         db.session.commit()
-        flash("Your follows are saved.", "info")
+        flash(_("Your follows are saved."), "info")
     return redirect(url_for("main.me"))
 
 
@@ -172,7 +176,8 @@ def release_held():
     if form.validate_on_submit():
         count = notifications.release_held(current_user.organization_id, actor=current_user)
         db.session.commit()
-        flash(f"{count} held message(s) will be sent again.", "info")
+        flash(ngettext("%(num)d held message will be sent again.", "%(num)d held messages will be sent again.", count),
+              "info")
     return redirect(url_for("follow.outbox"))
 
 
@@ -181,3 +186,12 @@ def follow_target(kind: str, ident) -> "notifications.Target | None":
     """The follow target of a page (for its feed link and follow box), None when there is none."""
     org = current_organization()
     return notifications.target(org, kind, str(ident)) if org else None
+
+
+bp.add_app_template_global(event_words, "event_words")
+
+
+@bp.app_template_global()
+def delivery_status(status: str) -> str:
+    """A delivery's status in the reader's language (the stored value stays English)."""
+    return {"pending": _("pending"), "sending": _("sending"), "sent": _("sent"), "held": _("held")}.get(status, status)

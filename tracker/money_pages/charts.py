@@ -12,21 +12,22 @@ def _layout(fig: go.Figure, title: str) -> str:
     return fig.to_json()
 
 
-def class_bar(by_class: list[dict]) -> str | None:
-    """Bar chart of money received per donor class (dollars)."""
+def class_bar(by_class: list[dict], title: str = "Money received by donor class", axis: str = "Dollars",
+              class_name=lambda code: code.replace("_", " ")) -> str | None:
+    """Bar chart of money received per donor class (dollars); the words are the caller's (its language)."""
     if not by_class:
         return None
-    fig = go.Figure(go.Bar(x=[r["donor_class"].replace("_", " ") for r in by_class],
+    fig = go.Figure(go.Bar(x=[class_name(r["donor_class"]) for r in by_class],
                            y=[r["cents"] / 100 for r in by_class], marker_color="#2b6cb0"))
-    fig.update_yaxes(title="Dollars", tickprefix="$")
-    return _layout(fig, "Money received by donor class")
+    fig.update_yaxes(title=axis, tickprefix="$")
+    return _layout(fig, title)
 
 
-def monthly_line(monthly: list[dict]) -> str | None:
+def monthly_line(monthly: list[dict], title: str = "Money received per month", axis: str = "Dollars") -> str | None:
     """Line chart of money received per month (dollars)."""
     if not monthly:
         return None
     fig = go.Figure(go.Scatter(x=[r["month"] for r in monthly], y=[r["cents"] / 100 for r in monthly],
                                mode="lines+markers", line={"color": "#2f855a"}))
-    fig.update_yaxes(title="Dollars", tickprefix="$")
-    return _layout(fig, "Money received per month")
+    fig.update_yaxes(title=axis, tickprefix="$")
+    return _layout(fig, title)

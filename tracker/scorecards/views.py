@@ -6,6 +6,7 @@ import time
 from functools import wraps
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import escape
 from wtforms.fields.choices import SelectChoice
@@ -13,8 +14,9 @@ from wtforms.validators import ValidationError
 
 from tracker import charts
 from tracker.extensions import db
+from tracker.i18n import select_language
 from tracker.models import Alignment, Excusal, RollCall
-from tracker.scorecards import queries
+from tracker.scorecards import queries, words
 from tracker.scorecards.forms import ScoringSettingsForm, DecideAlignmentForm, ExcusalForm, ProposeAlignmentForm
 from tracker.services import alignments as alignment_service
 from tracker.services import scores as score_service
@@ -49,7 +51,7 @@ def microcached(view):
         seconds = _cache_seconds()
         if seconds <= 0 or request.method != "GET" or current_app.config["SESSION_COOKIE_NAME"] in request.cookies:
             return view(*args, **kwargs)
-        key = request.full_path
+        key = f"{select_language()} {request.full_path}"  # each language its own copy (the lang cookie)
         hit = _page_cache.get(key)
         now = time.monotonic()
         if hit and hit[0] > now:
@@ -88,7 +90,7 @@ def index():
     rows = queries.index_rows(page.items, org.score_bands)
     return render_template("scorecards/index.html", page=page, rows=rows, filters=filters,
                            choices=queries.index_choices(org), columns=queries.INDEX_COLUMNS,
-                           sorts=queries.SORTS)
+                           sorts=words.sort_labels(queries.SORTS))
 
 
 @bp.route(f"/officials.<{FORMATS}:fmt>")
@@ -108,8 +110,15 @@ def official(person_id):
     org = _org()
     person = queries.person_or_none(org, person_id) or abort(404)
     data = queries.official_page(org, person)
-    plank_chart = charts.embeddable(charts.plank_scores_figure(data["plank_table"].rows, "Score on each plank"))
-    time_chart = charts.embeddable(charts.scores_over_time_figure(data["year_table"].rows, "Overall score by year"))
+    words.official_captions(data, person.name)
+    if words.needs_rewording():
+        options = score_service.get_options(org)
+        data["explained"] = words.explained_in_language(data["explained"], options)
+        data["plank_boxes"] = [(row, {**box, "rules": data["explained"]["rules"] if data["explained"] else [],
+                                      "message": words.score_message(box["message"])})
+                               for row, box in data["plank_boxes"]]
+    plank_chart = charts.embeddable(charts.plank_scores_figure(data["plank_table"].rows, _("Score on each plank")))
+    time_chart = charts.embeddable(charts.scores_over_time_figure(data["year_table"].rows, _("Overall score by year")))
     badge_url = url_for("badge", person_id=person.id, _external=True)
     embed = (f'<a href="{url_for(".official", person_id=person.id, _external=True)}">'
              f'<img src="{badge_url}" alt="{escape(person.name)}: scorecard"></a>')
@@ -139,7 +148,9 @@ def official_download(person_id, name, fmt):
 def plank(plank_id):
     org = _org()
     plank = queries.public_plank(org, plank_id) or abort(404)
-    return render_template("scorecards/plank.html", plank=plank, **queries.plank_page(org, plank))
+    data = queries.plank_page(org, plank)
+    data["table"].caption = _("Every official's record on “%(plank)s”", plank=plank.title)
+    return render_template("scorecards/plank.html", plank=plank, **data)
 
 
 @bp.route(f"/planks/<int:plank_id>/scores.<{FORMATS}:fmt>")
@@ -165,7 +176,10 @@ def compare():
     everyone = db.session.execute(queries.index_statement(org, queries.IndexFilters())).all()
     data = queries.compare(org, ids) if 2 <= len(ids) <= 4 else None
     if ids and data is None:
-        flash("Choose two to four officials to compare.", "error")
+        flash(_("Choose two to four officials to compare."), "error")
+    if data:
+        data["table"].caption = _("Scores side by side (all years)")
+        data["table"].rows[0]["scope"] = _("Overall")  # the first row is the overall score, then each plank
     return render_template("scorecards/compare.html", everyone=everyone, selected=ids, data=data)
 
 
@@ -206,6 +220,7 @@ def roll_call(roll_call_id):
     decide_forms = {a.id: DecideAlignmentForm(prefix=f"decide-{a.id}", pro_position=a.pro_position,
                                               weight=a.weight, rationale=a.rationale)
                     for a in data["alignments"]}
+    data["table"].caption = _("How each member voted")
     return render_template("scorecards/roll_call.html", propose=propose, excusal=excusal,
                            decide_forms=decide_forms, **data)
 
@@ -230,19 +245,19 @@ def propose_alignment(roll_call_id):
     org = _org()
     roll_call = _get_roll_call(org, roll_call_id)
     data = queries.roll_call_page(org, roll_call_id, include_unapproved=True)
-    form, _ = _roll_call_forms(org, data)
+    form, _excusal_form = _roll_call_forms(org, data)
     if form.validate_on_submit():
         plank = next(p for p in queries.current_planks(org) if p.id == form.plank_id.data)
         try:
             alignment_service.propose(org, roll_call, plank, form.pro_position.data, form.weight.data,
                                       form.rationale.data, current_user)
             _page_cache.clear()  # this worker's cached pages; others expire within seconds
-            flash("Proposed. The committee will approve, edit or reject it; it counts only once approved.", "info")
+            flash(_("Proposed. The committee will approve, edit or reject it; it counts only once approved."), "info")
         except alignment_service.AlignmentError as error:
             flash(str(error), "error")
     else:
-        flash("Not proposed: " + "; ".join(f"{form[name].label.text}: {', '.join(errors)}"
-                                            for name, errors in form.errors.items()), "error")
+        flash(_("Not proposed: %(errors)s", errors="; ".join(f"{form[name].label.text}: {', '.join(errors)}"
+                                                             for name, errors in form.errors.items())), "error")
     return redirect(url_for(".roll_call", roll_call_id=roll_call.id))
 
 
@@ -260,11 +275,11 @@ def decide_alignment(alignment_id):
                                      pro_position=form.pro_position.data or None, weight=form.weight.data,
                                      rationale=form.rationale.data, note=form.note.data or None)
             _page_cache.clear()  # this worker's cached pages; others expire within seconds
-            flash(f"Alignment {alignment.status}. Scores were recomputed.", "info")
+            flash(_("Alignment %(status)s. Scores were recomputed.", status=words.score_word(alignment.status)), "info")
         except alignment_service.AlignmentError as error:
             flash(str(error), "error")
     else:
-        flash("Not saved: " + "; ".join(", ".join(e) for e in form.errors.values()), "error")
+        flash(_("Not saved: %(errors)s", errors="; ".join(", ".join(e) for e in form.errors.values())), "error")
     return redirect(url_for(".roll_call", roll_call_id=alignment.roll_call_id))
 
 
@@ -274,17 +289,17 @@ def excuse(roll_call_id):
     org = _org()
     roll_call = _get_roll_call(org, roll_call_id)
     data = queries.roll_call_page(org, roll_call_id, include_unapproved=True)
-    _, form = _roll_call_forms(org, data)
+    _propose_form, form = _roll_call_forms(org, data)
     if form.validate_on_submit():
         try:
             alignment_service.excuse(org, roll_call, form.person_id.data, form.reason.data, current_user,
                                      detail=form.detail.data or "")
             _page_cache.clear()  # this worker's cached pages; others expire within seconds
-            flash("Absence excused. Scores were recomputed.", "info")
+            flash(_("Absence excused. Scores were recomputed."), "info")
         except alignment_service.AlignmentError as error:
             flash(str(error), "error")
     else:
-        flash("Not excused: " + "; ".join(", ".join(e) for e in form.errors.values()), "error")
+        flash(_("Not excused: %(errors)s", errors="; ".join(", ".join(e) for e in form.errors.values())), "error")
     return redirect(url_for(".roll_call", roll_call_id=roll_call.id))
 
 
@@ -299,7 +314,7 @@ def remove_excusal(excusal_id):
         roll_call_id = excusal.roll_call_id
         alignment_service.remove_excusal(org, excusal, current_user)
         _page_cache.clear()  # this worker's cached pages; others expire within seconds
-        flash("Excusal withdrawn. Scores were recomputed.", "info")
+        flash(_("Excusal withdrawn. Scores were recomputed."), "info")
         return redirect(url_for(".roll_call", roll_call_id=roll_call_id))
     return render_template("scorecards/remove_excusal.html", excusal=excusal)
 
@@ -319,12 +334,12 @@ def settings():
                        "min_counted_votes": form.min_counted_votes.data, "overall_mode": form.overall_mode.data}
             score_service.set_options(org, changes, current_user)
             _page_cache.clear()  # this worker's cached pages; others expire within seconds
-            flash("Settings saved; every score was recomputed.", "info")
+            flash(_("Settings saved; every score was recomputed."), "info")
             return redirect(url_for(".settings"))
         except ValidationError as error:
             form.bands.errors = [str(error)]
         except score_service.OptionsError as error:
-            flash(f"Not saved: {error}", "error")
+            flash(_("Not saved: %(errors)s", errors=error), "error")
     return render_template("scorecards/settings.html", form=form)
 
 
@@ -372,6 +387,12 @@ def points_filter(value) -> str:
     except (TypeError, ValueError):
         return str(value)
     return text.rstrip("0").rstrip(".")
+
+
+bp.add_app_template_global(words.score_word, "score_word")
+bp.add_app_template_global(words.donor_class_word, "donor_class_word")
+bp.add_app_template_global(words.proposal_status_word, "proposal_status_word")
+bp.add_app_template_global(words.vote_reason, "vote_reason")
 
 
 @bp.app_template_global("scorecard_officials")

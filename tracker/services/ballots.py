@@ -38,6 +38,7 @@ from tracker.models import (Ballot, BallotElector, BallotOption, BallotQuestion,
                             Member, Organization, ProgramVersion, Proposal, ProposalComment, TellerCount)
 from tracker.models.base import utcnow
 from tracker.services import audit, outbox
+from tracker.services.outbox import N_
 from tracker.services import program as program_service
 from tracker.services import proposals as proposal_service
 from tracker.vocabulary import BALLOT_ELECTORATES, YES_NO_CHOICES
@@ -219,7 +220,7 @@ def create(organization: Organization, actor: Member, plan: BallotPlan, now: dat
                                         position=len(proposals) + 1, label=core.DEFAULT_OPTION, is_default=True))
         for proposal in proposals:
             proposal.status = "on_ballot"
-            outbox.proposal_changed(proposal, f"is on the ballot “{ballot.title}”")
+            outbox.proposal_changed(proposal, N_("is on the ballot “%(ballot)s”", ballot=ballot.title))
     if plan.adopt_draft:
         draft = program_service.draft_version(organization.id)
         if draft is None or not draft.planks:
@@ -583,8 +584,7 @@ def close(ballot: Ballot, now: datetime | None = None, actor=None) -> bool:
             [option.proposal for option in question.options] if question.subject == "competing" else []
         for proposal in decided:
             if proposal is not None:
-                outcome = "back to open" if proposal.status == "open" else proposal.status.replace("_", " ")
-                outbox.proposal_changed(proposal, f"was decided in the ballot “{ballot.title}”: {outcome}")
+                outbox.proposal_changed(proposal, _decided(ballot, proposal.status))
     audit.record(organization_id, "ballot.close", ballot, member=actor, label="system",
                  after={"outcomes": outcomes, "electorate": ballot.electorate_count})
     outbox.ballot_closed(ballot)
@@ -913,3 +913,17 @@ def voting_window_default(organization: Organization, now: datetime | None = Non
 
 def current_draft(organization: Organization) -> ProgramVersion | None:
     return program_service.draft_version(organization.id)
+
+
+def _decided(ballot: Ballot, status: str) -> dict:
+    """What a closed ballot did to a proposal, as a phrase its followers read in their language."""
+    if status == "open":
+        return N_("was decided in the ballot “%(ballot)s”: back to open", ballot=ballot.title)
+    if status == "passed":
+        return N_("was decided in the ballot “%(ballot)s”: passed", ballot=ballot.title)
+    if status == "adopted":
+        return N_("was decided in the ballot “%(ballot)s”: adopted", ballot=ballot.title)
+    if status == "rejected":
+        return N_("was decided in the ballot “%(ballot)s”: rejected", ballot=ballot.title)
+    return N_("was decided in the ballot “%(ballot)s”: %(outcome)s", ballot=ballot.title,
+              outcome=status.replace("_", " "))

@@ -28,6 +28,7 @@ from email.header import Header
 from email.utils import formatdate, make_msgid
 
 from flask import current_app, has_app_context, has_request_context
+from flask_babel import force_locale, gettext, ngettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -134,13 +135,13 @@ def target(org: Organization, kind: str, ident: str) -> Target | None:
     if kind == "plank" and ident.isdigit():
         plank = db.session.get(Plank, int(ident))
         if plank is not None and plank.organization_id == org.id and plank.version.status != "draft":
-            return Target("plank", plank.key, f"the plank “{plank.title}”",
+            return Target("plank", plank.key, gettext("the plank “%(title)s”", title=plank.title),
                           path_for("program.plank", plank_id=plank.id),
                           path_for("follow.feed", kind="plank", ident=str(plank.id)))
     if kind == "election":
         chosen = [e for e in endorsements.elections(org) if e["slug"] == ident]
         if chosen:
-            return Target("election", ident, f"our slate for {chosen[0]['name']}",
+            return Target("election", ident, gettext("our slate for %(election)s", election=chosen[0]["name"]),
                           path_for("candidates.slate", slug=ident), path_for("follow.feed", kind="election", ident=ident))
     return None
 
@@ -148,17 +149,17 @@ def target(org: Organization, kind: str, ident: str) -> Target | None:
 def describe(org: Organization, follow: Follow) -> str:
     """What a follow follows, in words (the member's page, the confirmation message)."""
     if follow.target_kind == "organization":
-        return f"everything {org.name} publishes"
+        return gettext("everything %(organization)s publishes", organization=org.name)
     if follow.target_kind == "members":
-        return "members' notices: ballots, your proposals, withdrawal votes"
+        return gettext("members' notices: ballots, your proposals, withdrawal votes")
     if follow.target_kind == "person":
         person = db.session.get(Person, int(follow.target_key))
-        return person.name if person else "an official"
+        return person.name if person else gettext("an official")
     if follow.target_kind == "plank":
         plank = db.session.execute(select(Plank).where(Plank.organization_id == org.id, Plank.key == follow.target_key)
                                    .order_by(Plank.id.desc()).limit(1)).scalar_one_or_none()
-        return f"the plank “{plank.title}”" if plank else "a plank"
-    return f"the slate of {follow.target_key.replace('-', ' ')}"
+        return gettext("the plank “%(title)s”", title=plank.title) if plank else gettext("a plank")
+    return gettext("the slate of %(election)s", election=follow.target_key.replace("-", " "))
 
 
 # --- following ------------------------------------------------------------------------------------
@@ -166,14 +167,14 @@ def describe(org: Organization, follow: Follow) -> str:
 def normalize_email(email: str) -> str:
     email = (email or "").strip()
     if len(email) > 254 or not EMAIL_PATTERN.match(email):
-        raise FollowError("Give an e-mail address like name@example.org.")
+        raise FollowError(gettext("Give an e-mail address like name@example.org."))
     local, _, domain = email.rpartition("@")
     try:
         domain = domain.lower().encode("idna").decode("ascii")  # an international domain, as DNS spells it
     except UnicodeError:
-        raise FollowError("Give an e-mail address like name@example.org.")
+        raise FollowError(gettext("Give an e-mail address like name@example.org."))
     if not local.isascii():
-        raise FollowError("This address has letters our mail server cannot send to; give another one.")
+        raise FollowError(gettext("This address has letters our mail server cannot send to; give another one."))
     return f"{local}@{domain}"
 
 
@@ -505,7 +506,8 @@ UNSUBSCRIBE_PLACEHOLDER = "UNSUBSCRIBE-LINK-PLACEHOLDER"
 
 class Renderer:
     """Builds the messages of a run: plain text and HTML from templates/notifications/, in the
-    follower's language (the templates are English until translations are added)."""
+    follower's language (rendered under flask_babel.force_locale: the words of the templates, the
+    subject and each event's title and summary)."""
 
     def __init__(self) -> None:
         env = current_app.jinja_env
@@ -518,6 +520,7 @@ class Renderer:
         self.follows: dict[int, Follow] = {}
         self.organizations: dict[int, Organization] = {}
         self.rendered: dict[tuple, tuple[str, str, str]] = {}
+        self.words: dict[tuple[int, str], dict] = {}  # (event id, language) -> the event in that language
 
     def load_events(self, ids) -> None:
         missing = sorted(set(ids) - set(self.event_cache))
@@ -525,7 +528,16 @@ class Renderer:
             for event in db.session.execute(select(OutboxEvent).where(OutboxEvent.id.in_(missing[start:start + 5000]))).scalars():
                 self.event_cache[event.id] = {"id": event.id, "kind": event.kind, "title": event.title,
                                               "summary": event.summary, "url": self.base + event.path,
-                                              "occurred_at": event.occurred_at}
+                                              "occurred_at": event.occurred_at, "data": event.data}
+
+    def _in_language(self, event: dict, language: str) -> dict:
+        """The event with its title and summary in the current (forced) language, once per language."""
+        key = (event["id"], language)
+        if key not in self.words:
+            from tracker.services.outbox import words_of
+            words = words_of(event["title"], event["summary"], event["data"])
+            self.words[key] = dict(event, title=words.title, summary=words.summary)
+        return self.words[key]
 
     def load_follows(self, ids) -> None:
         missing = sorted(set(ids) - set(self.follows))
@@ -580,13 +592,17 @@ class Renderer:
         # HTML escapes, so the substitution is safe).
         key = (organization_id, tuple(e["id"] for e in events), language)
         if key not in self.rendered:
-            context = {"organization": org, "events": events, "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
-                       "base_url": self.base, "language": language}
-            subject = events[0]["title"] if len(events) == 1 else f"{org.name}: {len(events)} updates"
-            if len(self.rendered) > 1000:
-                self.rendered.clear()
-            self.rendered[key] = (subject, self.templates["events.txt"].render(context),
-                                  self.templates["events.html"].render(context))
+            with force_locale(language):
+                events = [self._in_language(event, language) for event in events]
+                context = {"organization": org, "events": events, "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+                           "base_url": self.base, "language": language}
+                subject = events[0]["title"] if len(events) == 1 else \
+                    ngettext("%(organization)s: %(num)d update", "%(organization)s: %(num)d updates", len(events),
+                             organization=org.name)
+                if len(self.rendered) > 1000:
+                    self.rendered.clear()
+                self.rendered[key] = (subject, self.templates["events.txt"].render(context),
+                                      self.templates["events.html"].render(context))
         subject, text, html = self.rendered[key]
         unsubscribe_url = self._unsubscribe_url(organization_id, email)
         return self._message(organization_id, email, subject, language,
@@ -599,11 +615,13 @@ class Renderer:
         follow = self.follows.get(row.follow_id)
         confirm_url = self.base + path_for("follow.confirm", token=confirm_token(follow))
         unsubscribe_url = self._unsubscribe_url(organization_id, email)
-        context = {"organization": org, "what": describe(org, follow), "confirm_url": confirm_url,
-                   "unsubscribe_url": unsubscribe_url, "language": follow.language, "days": CONFIRM_DAYS}
-        return self._message(organization_id, email, f"Confirm: follow {context['what']} ({org.name})",
-                             follow.language, self.templates["confirm.txt"].render(context),
-                             self.templates["confirm.html"].render(context), unsubscribe_url)
+        with force_locale(follow.language):
+            context = {"organization": org, "what": describe(org, follow), "confirm_url": confirm_url,
+                       "unsubscribe_url": unsubscribe_url, "language": follow.language, "days": CONFIRM_DAYS}
+            subject = gettext("Confirm: follow %(what)s (%(organization)s)", what=context["what"],
+                              organization=org.name)
+            text, html = self.templates["confirm.txt"].render(context), self.templates["confirm.html"].render(context)
+        return self._message(organization_id, email, subject, follow.language, text, html, unsubscribe_url)
 
 
 # --- running the sender in the background ---------------------------------------------------------

@@ -136,7 +136,7 @@ def withdraw(proposal: Proposal, member: Member, now: datetime | None = None) ->
     proposal.status = "withdrawn"
     proposal.decided_at = now or utcnow()
     audit.record(proposal.organization_id, "proposal.withdraw", proposal, member=member)
-    outbox.proposal_changed(proposal, "was withdrawn by its author")
+    outbox.proposal_changed(proposal, outbox.N_("was withdrawn by its author"))
 
 
 def comment(proposal: Proposal, member: Member, body: str, parent: ProposalComment | None = None,
