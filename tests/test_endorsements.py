@@ -140,6 +140,10 @@ def test_an_expired_questionnaire_link_gets_a_clear_page(client, org, world):
     db.session.commit()
     response = client.get(f"/candidates/questionnaire/{token}")
     assert response.status_code == 410 and "has expired" in response.data.decode()
+    client.get("/language/es")  # the candidate reads it in their language; the service's reason stays English
+    page = client.get(f"/candidates/questionnaire/{token}").data.decode()
+    assert "<h1>Este enlace no se puede usar</h1>" in page and "Este enlace al cuestionario venció." in page
+    assert "has expired" not in page
 
 
 # --- deciding by ballot, pledging, withdrawing ------------------------------------------------
@@ -379,3 +383,29 @@ def test_members_open_and_sign_petitions_through_the_pages(client, org, world):
     client.post(f"/candidates/petitions/{petition.id}/sign")
     page = client.get(f"/candidates/petitions/{petition.id}").data.decode()
     assert "2 of 5" in page and "You signed this petition" in page and 'href="/scorecards/roll-calls/1"' in page
+
+
+def test_the_slate_reads_in_spanish_with_the_cookie_and_stays_english_without(client, org, world):
+    version, committee = world
+    endorsement = candidate(org, committee, name="Naomi Fischer")
+    endorsement.decision, endorsement.decided_on = "endorsed", date(2026, 3, 1)
+    endorsement.election_on = date(2026, 11, 3)
+    db.session.commit()
+    pledge, token = pledges.issue(org, endorsement.person, version, {})
+    pledges.sign(token, "Naomi Fischer")
+    db.session.commit()
+    english = client.get("/candidates/elections/2026-council").data.decode()
+    assert "Our slate: 2026 Council" in english and "Election day: 03 November 2026." in english
+    assert "Endorsed 01 March 2026" in english and ">signed</span>" in english
+
+    client.get("/language/es")
+    page = client.get("/candidates/elections/2026-council").data.decode()
+    assert '<html lang="es">' in page and "Nuestra lista: 2026 Council" in page  # the election's name is data
+    assert "Día de la elección: 3 nov 2026." in page and "Respaldada el 1 mar 2026" in page
+    assert ">firmado</span>" in page and "Partido o línea en la boleta" in page and "Naomi Fischer" in page
+    assert "Our slate" not in page and "Ballot line" not in page and "November" not in page
+    listed = client.get("/candidates/pledges/").data.decode()
+    assert "<h1>Compromisos</h1>" in listed and "el texto exacto" in listed
+
+    client.get("/language/en")
+    assert "Our slate: 2026 Council" in client.get("/candidates/elections/2026-council").data.decode()

@@ -1,6 +1,7 @@
 """Pledges end to end: the committee issues one, the candidate signs through a one-time link, the
 text's SHA-256 can be checked, and from the signing day the money clauses judge real receipts."""
 import hashlib
+import html
 import re
 from datetime import date, datetime, timedelta
 
@@ -186,3 +187,21 @@ def test_clauses_read_as_sentences(kind, params, expected):
     sentence = pledges.clause_sentence(kind, params)
     assert all(part in sentence for part in expected), sentence
     assert "_" not in sentence and "False" not in sentence and "True" not in sentence
+
+
+def test_the_pledge_page_reads_in_spanish_but_the_signed_text_stays_as_signed(app, org, version, client):
+    person = make_endorsed(org, "Grace Liu")
+    pledge, token = pledges.issue(org, person, version, {"no_fossil_fuel_money": {"threshold": 1500}})
+    pledges.sign(token, "Grace Liu")
+    db.session.commit()
+    english = html.unescape(client.get(f"/candidates/pledges/{pledge.id}").get_data(as_text=True))
+    assert pledges.clause_sentence("no_fossil_fuel_money", pledge.clauses[-1].params) in english
+    assert "no more than $1,500 per election cycle" in english
+
+    client.get("/language/es")
+    page = html.unescape(client.get(f"/candidates/pledges/{pledge.id}").get_data(as_text=True))
+    assert "<h1>Compromiso de Grace Liu</h1>" in page and ">firmado</span>" in page
+    assert "Aceptar no más de 1.500\xa0US$ por ciclo electoral de cualquier PAC" in page  # the money filter's own form
+    assert "Una alerta se publica 7 días después de que se le comunica a la candidatura." in page
+    assert "Accept no more than" not in page and "Check a copy of this pledge" not in page
+    assert pledge.text in page  # the text signed is never translated

@@ -240,3 +240,21 @@ def test_program_pages_run_the_same_queries_for_4_planks_or_26_and_2_versions_or
     for who in ("member", "anonymous"):
         for page in PAGES:
             assert len(big[who][page]) == len(small[who][page]) <= 6, (who, page, [s[:80] for s in big[who][page]])
+
+
+def test_the_program_reads_in_spanish_with_the_cookie_and_its_planks_stay_as_written(client, org):
+    version = make_program(org, planks=4)
+    client.get("/language/es")
+    page = client.get("/program/").data.decode()
+    assert '<html lang="es">' in page and "<h1>Nuestro programa</h1>" in page
+    assert "Programa mínimo: demandas a corto plazo" in page and "Programa máximo: objetivos transformadores" in page
+    assert "Descargas" in page and "texto canónico" in page and "Cómo votaron los cargos electos" in page
+    assert ">mínimo</span>" in page and ">minimum</span>" not in page and "Our program" not in page
+    for plank in version.planks:  # plank titles are the members' words, in whatever language they wrote them
+        assert plank.title in page
+    history = client.get("/program/versions/").data.decode()
+    assert "<h1>Historial del programa</h1>" in history and "Versión 1" in history and "vigente" in history
+
+    client.get("/language/en")
+    english = client.get("/program/").data.decode()
+    assert "<h1>Our program</h1>" in english and "Minimum program: near-term demands" in english

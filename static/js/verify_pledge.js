@@ -23,14 +23,19 @@
     var result = box.querySelector("[data-verify-result]");
     var computed = box.querySelector("[data-verify-computed]");
 
+    // The page gives the messages in the reader's language (data-say-*); English when it does not.
+    function say(name, english) {
+      return box.getAttribute("data-say-" + name) || english;
+    }
+
     function show(ok, message, digest) {
       result.textContent = message;
       result.className = "verify-result " + (ok ? "status-ok" : "status-broken");
-      computed.textContent = digest ? "SHA-256 computed here: " + digest : "";
+      computed.textContent = digest ? say("computed", "SHA-256 computed here:") + " " + digest : "";
     }
 
     if (!(window.crypto && window.crypto.subtle)) {
-      show(false, "This browser cannot compute SHA-256 on this page (it needs HTTPS); use the command below.", "");
+      show(false, say("no-crypto", "This browser cannot compute SHA-256 on this page (it needs HTTPS); use the command below."), "");
       button.disabled = true;
       return;
     }
@@ -40,16 +45,16 @@
       var encoder = new TextEncoder();
       sha256(encoder.encode(value)).then(function (digest) {
         if (digest === expected) {
-          show(true, "The text matches: it is exactly the text that was signed.", digest);
+          show(true, say("text-ok", "The text matches: it is exactly the text that was signed."), digest);
           return;
         }
         var variants = [value + "\n", value.replace(/\n+$/, "")];
         return Promise.all(variants.map(function (v) { return sha256(encoder.encode(v)); })).then(function (others) {
           if (others.indexOf(expected) !== -1) {
-            show(false, "The text does not match exactly, but only the line break at its very end differs " +
-                        "(copying often drops or adds it); the words are the same. Download the file to check it exactly.", digest);
+            show(false, say("text-newline", "The text does not match exactly, but only the line break at its very end differs " +
+                        "(copying often drops or adds it); the words are the same. Download the file to check it exactly."), digest);
           } else {
-            show(false, "The text does not match: it differs from the text that was signed.", digest);
+            show(false, say("text-bad", "The text does not match: it differs from the text that was signed."), digest);
           }
         });
       });
@@ -59,9 +64,9 @@
       var chosen = file.files[0];
       chosen.arrayBuffer().then(sha256).then(function (digest) {
         if (digest === expected) {
-          show(true, "The file matches: it is exactly the text that was signed.", digest);
+          show(true, say("file-ok", "The file matches: it is exactly the text that was signed."), digest);
         } else {
-          show(false, "The file does not match: it differs from the text that was signed.", digest);
+          show(false, say("file-bad", "The file does not match: it differs from the text that was signed."), digest);
         }
       });
     }

@@ -3,10 +3,13 @@ withdrawal petitions) and the pledges the committee issues and candidates sign."
 from datetime import datetime, time
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from tracker.candidates import words
 from tracker.candidates.forms import (CandidateForm, IdentifiersForm, IssuePledgeForm, PaperSignatureForm, PetitionForm,
                                       QuestionnaireForm, SendQuestionnaireForm, SignForm, WithdrawForm)
 from tracker.extensions import db
@@ -19,6 +22,7 @@ from tracker.web import current_organization, owned_or_404, role_required
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 PUBLIC_STATUSES = ("signed", "broken", "withdrawn")
+words.register(bp)
 
 
 def _is_committee() -> bool:
@@ -50,8 +54,8 @@ def index():
 
 @bp.app_template_global("clause_sentence")
 def clause_sentence(kind, params) -> str:
-    """A pledge clause in words (templates: the pledge page and the scorecard)."""
-    return pledge_service.clause_sentence(kind, params)
+    """A pledge clause in words, in the reader's language (templates: the pledge page and the scorecard)."""
+    return words.clause_in_words(kind, params, pledge_service.clause_sentence)
 
 
 @bp.route("/pledges/")
@@ -84,7 +88,7 @@ def new_candidate():
     org = current_user.organization
     form = CandidateForm()
     people = db.session.execute(db.select(Person).filter_by(organization_id=org.id).order_by(Person.sort_name)).scalars().all()
-    form.person_id.choices = [SelectChoice(0, "— a new person (give the name below) —")] + [
+    form.person_id.choices = [SelectChoice(0, _("— a new person (give the name below) —"))] + [
         SelectChoice(p.id, p.name) for p in people]
     if request.method == "GET" and request.args.get("person", type=int):
         form.person_id.data = request.args.get("person", type=int)
@@ -102,7 +106,8 @@ def new_candidate():
             form.election.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"{endorsement.person.name} is a candidate in {endorsement.election}. Send the questionnaire next.", "info")
+            flash(_("%(name)s is a candidate in %(election)s. Send the questionnaire next.", name=endorsement.person.name,
+                    election=endorsement.election), "info")
             return redirect(url_for("candidates.endorsement", endorsement_id=endorsement.id))
     return render_template("candidates/new.html", form=form)
 
@@ -127,7 +132,7 @@ def send_questionnaire(endorsement_id: int):
     endorsement = owned_or_404(Endorsement, endorsement_id)
     form = SendQuestionnaireForm()
     if not form.validate_on_submit():
-        flash("The link lasts 1 to 180 days.", "error")
+        flash(_("The link lasts 1 to 180 days."), "error")
         return redirect(url_for("candidates.endorsement", endorsement_id=endorsement.id))
     try:
         _, token = endorsement_service.send_questionnaire(endorsement, current_user, link_days=form.link_days.data)
@@ -155,8 +160,9 @@ def identifiers(endorsement_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(f"{added} identifier{'s' if added != 1 else ''} attached: imported money and votes under them "
-                  f"now reach {endorsement.person.name}.", "info")
+            flash(ngettext("%(num)d identifier attached: imported money and votes under them now reach %(name)s.",
+                           "%(num)d identifiers attached: imported money and votes under them now reach %(name)s.",
+                           added, name=endorsement.person.name), "info")
     return redirect(url_for("candidates.endorsement", endorsement_id=endorsement.id))
 
 
@@ -175,7 +181,8 @@ def questionnaire(token: str):
     problem = endorsement_service.link_problem(found)
     if problem:
         status = 404 if found is None else 410
-        return render_template("candidates/questionnaire.html", problem=problem, view=None, form=None), status
+        return render_template("candidates/questionnaire.html", problem=words.questionnaire_link_problem(found, problem),
+                               view=None, form=None), status
     form = QuestionnaireForm()
     view = endorsement_service.questionnaire_view(found)
     if form.validate_on_submit():
@@ -194,7 +201,7 @@ def questionnaire(token: str):
             if submitting:
                 return render_template("candidates/questionnaire.html", problem=None, view=None, form=None,
                                        submitted=found)
-            flash("Your answers are saved. Come back to this link to finish; nothing is final until you submit.", "info")
+            flash(_("Your answers are saved. Come back to this link to finish; nothing is final until you submit."), "info")
             return redirect(url_for("candidates.questionnaire", token=token))
         view = endorsement_service.questionnaire_view(found)
     return render_template("candidates/questionnaire.html", problem=None, view=view, form=form)
@@ -213,10 +220,10 @@ def open_petition(endorsement_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash("Your petition is open, with your signature. Ask other members to sign it.", "info")
+            flash(_("Your petition is open, with your signature. Ask other members to sign it."), "info")
             return redirect(url_for("candidates.petition", petition_id=petition.id))
     else:
-        flash("Say why the endorsement should be withdrawn.", "error")
+        flash(_("Say why the endorsement should be withdrawn."), "error")
     return redirect(url_for("candidates.endorsement", endorsement_id=endorsement.id))
 
 
@@ -243,7 +250,7 @@ def sign_petition(petition_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash("You signed the petition.", "info")
+            flash(_("You signed the petition."), "info")
     return redirect(url_for("candidates.petition", petition_id=petition.id))
 
 
@@ -260,8 +267,9 @@ def issue_pledge():
     versions = db.session.execute(db.select(ProgramVersion).filter_by(organization_id=org.id, status="adopted")
                                   .order_by(ProgramVersion.number.desc())).scalars().all()
     form.person_id.choices = [(p.id, p.name) for p in people]
-    form.version_id.choices = [(v.id, f"Version {v.number} (adopted {v.adopted_on:%Y-%m-%d})" if v.adopted_on
-                                else f"Version {v.number}") for v in versions]
+    form.version_id.choices = [
+        (v.id, _("Version %(number)s (adopted %(date)s)", number=v.number, date=words.dated(v.adopted_on, "%Y-%m-%d"))
+         if v.adopted_on else _("Version %(number)s", number=v.number)) for v in versions]
     if not people or not versions:
         return render_template("candidates/issue.html", form=None, people=people, versions=versions)
     if form.validate_on_submit():
@@ -320,7 +328,8 @@ def sign(token: str):
     pledge = pledge_service.by_token(token)
     problem = pledge_service.link_problem(pledge)
     if problem:
-        return render_template("candidates/sign.html", problem=problem, pledge=None, form=None), 410 if pledge else 404
+        return render_template("candidates/sign.html", problem=words.signing_link_problem(problem), pledge=None,
+                               form=None), 410 if pledge else 404
     form = SignForm()
     if form.validate_on_submit():
         try:
@@ -329,7 +338,7 @@ def sign(token: str):
             form.signed_name.errors.append(str(error))
         else:
             db.session.commit()
-            flash("Thank you: your pledge is signed. Keep the SHA-256 below to check the text later.", "info")
+            flash(_("Thank you: your pledge is signed. Keep the SHA-256 below to check the text later."), "info")
             return redirect(url_for("candidates.pledge_page", pledge_id=pledge.id))
     return render_template("candidates/sign.html", pledge=pledge, form=form, problem=None)
 
@@ -347,9 +356,10 @@ def paper_signature(pledge_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(f"Recorded {pledge.signed_name}'s signature of {pledge.signed_at:%Y-%m-%d}.", "info")
+            flash(_("Recorded %(name)s's signature of %(date)s.", name=pledge.signed_name,
+                    date=words.dated(pledge.signed_at, "%Y-%m-%d")), "info")
     else:
-        flash("Give the name as signed and the date.", "error")
+        flash(_("Give the name as signed and the date."), "error")
     return redirect(url_for("candidates.pledge_page", pledge_id=pledge.id))
 
 
@@ -361,9 +371,9 @@ def withdraw(pledge_id: int):
     if form.validate_on_submit():
         pledge_service.withdraw(pledge, actor=current_user)
         db.session.commit()
-        flash("The pledge is withdrawn; its record stays, and its signing link no longer works.", "info")
+        flash(_("The pledge is withdrawn; its record stays, and its signing link no longer works."), "info")
     else:
-        flash("Tick the box to confirm the withdrawal.", "error")
+        flash(_("Tick the box to confirm the withdrawal."), "error")
     return redirect(url_for("candidates.pledge_page", pledge_id=pledge.id))
 
 

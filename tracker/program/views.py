@@ -1,5 +1,7 @@
 """The program: adopted versions (public), their history and diffs; members' proposals and debate."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
@@ -8,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from tracker import program_text
 from tracker.extensions import db
 from tracker.models import Cosponsor, Plank, ProgramVersion, Proposal, ProposalComment
+from tracker.program import words
 from tracker.program.forms import ActionForm, CommentForm, ProposalForm
 from tracker.services import ballots as ballot_service
 from tracker.services import program as program_service
@@ -16,7 +19,9 @@ from tracker.web import current_organization, owned_or_404, role_required
 
 bp = Blueprint("program", __name__, url_prefix="/program")
 EXPORTS = {"md": ("markdown", "text/markdown"), "json": ("json", "application/json"), "txt": (None, "text/plain")}
-TIER_HEADINGS = {"minimum": "Minimum program: near-term demands", "maximum": "Maximum program: transformative goals"}
+TIER_HEADINGS = {"minimum": _l("Minimum program: near-term demands"),
+                 "maximum": _l("Maximum program: transformative goals")}
+words.register(bp)
 
 
 def _is_member() -> bool:
@@ -192,7 +197,7 @@ def new_proposal():
             form.kind.errors.append(str(error))
         else:
             db.session.commit()
-            flash("Your proposal is open: ask other members to co-sponsor it.", "info")
+            flash(_("Your proposal is open: ask other members to co-sponsor it."), "info")
             return redirect(url_for("program.proposal", proposal_id=proposal.id))
     planks = {p.id: (p, program_text.numbered_lines(p.body)) for p in (version.planks if version else [])}
     return render_template("program/new_proposal.html", form=form, version=version, planks=planks)
@@ -248,21 +253,21 @@ def _proposal_action(proposal_id: int, do, done: str):
 @role_required("member")
 def cosponsor(proposal_id: int):
     return _proposal_action(proposal_id, lambda p: proposal_service.cosponsor(p, current_user),
-                            "You co-sponsor this proposal.")
+                            _("You co-sponsor this proposal."))
 
 
 @bp.route("/proposals/<int:proposal_id>/uncosponsor", methods=["POST"])
 @role_required("member")
 def uncosponsor(proposal_id: int):
     return _proposal_action(proposal_id, lambda p: proposal_service.withdraw_cosponsorship(p, current_user),
-                            "You no longer co-sponsor this proposal.")
+                            _("You no longer co-sponsor this proposal."))
 
 
 @bp.route("/proposals/<int:proposal_id>/withdraw", methods=["POST"])
 @role_required("member")
 def withdraw(proposal_id: int):
     return _proposal_action(proposal_id, lambda p: proposal_service.withdraw(p, current_user),
-                            "Your proposal is withdrawn.")
+                            _("Your proposal is withdrawn."))
 
 
 @bp.route("/proposals/<int:proposal_id>/comments", methods=["POST"])
