@@ -250,4 +250,4 @@ def export_version(version: ProgramVersion, fmt: str) -> str:
         return json.dumps(version_record(version), ensure_ascii=False, indent=2) + "\n"
     if fmt == "markdown":
         return version_markdown(version)
-    raise ProgramError(f"Unknown format {fmt!r}: choose markdown or json.")
+    raise ProgramError(_("Unknown format %(fmt)s: choose markdown or json.", fmt=repr(fmt)))
