@@ -153,3 +153,24 @@ def test_create_admin_command(runner, app):
     assert boss.organization.slug == "richmond-alliance"
     again = runner.invoke(args=["create-admin", "boss@example.org"], input="a very long password\na very long password\n")
     assert again.exit_code != 0 and "already a member" in again.output
+
+
+def test_a_service_error_on_a_page_reads_in_spanish(client, login):
+    """AccountError messages come from the service, translated at raise time for the visitor."""
+    login("member")
+    refused = {"current": "not my password", "password": "a new password!", "confirm": "a new password!"}
+    english = client.post("/account/password", data=refused).get_data(as_text=True)
+    assert "The current password is not right." in english and "La contraseña actual" not in english
+    client.get("/language/es")
+    spanish = client.post("/account/password", data=refused).get_data(as_text=True)
+    assert "La contraseña actual no es correcta." in spanish and "The current password is not right." not in spanish
+
+
+def test_a_service_error_with_a_value_reads_in_spanish(client, login):
+    admin = login("admin")
+    duplicate = {"name": "Dup", "email": admin.email, "role": "member", "password": "0123456789", "confirm": "0123456789"}
+    english = client.post("/admin/members", data=duplicate).get_data(as_text=True)
+    assert f"There is already a member with the e-mail {admin.email}." in english
+    client.get("/language/es")
+    spanish = client.post("/admin/members", data=duplicate).get_data(as_text=True)
+    assert f"Ya hay un miembro con el correo {admin.email}." in spanish and "There is already" not in spanish

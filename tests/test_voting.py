@@ -255,3 +255,15 @@ def test_a_ballot_page_and_its_receipt_read_in_spanish(client, running):
     client.get("/language/en")
     page = client.get(f"/ballots/{ballot.id}").get_data(as_text=True)
     assert "Change my vote" in page and "Yes or no · simple majority" in page and "> Abstain</label>" in page
+
+
+def test_a_refused_vote_is_explained_in_spanish(client, running, org):
+    late = make_member(org)
+    sign_in(client, late)
+    client.get("/language/es")
+    page = client.get(f"/ballots/{running['ballot'].id}").get_data(as_text=True)
+    assert "Solo pueden votar los miembros que estaban al día cuando se abrió la votación (" in page
+    assert "Only members in good standing" not in page
+    client.get("/language/en")
+    page = client.get(f"/ballots/{running['ballot'].id}").get_data(as_text=True)
+    assert "Only members in good standing when the ballot opened (" in page

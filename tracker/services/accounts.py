@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -97,9 +98,9 @@ def change_password(member: Member, current: str, new: str) -> None:
     """Replace the member's password after checking the current one, and sign them out on every
     device (audited, without the passwords). Raises AccountError saying what is wrong."""
     if not check_password_hash(member.password_hash, current or ""):
-        raise AccountError("The current password is not right.")
+        raise AccountError(_("The current password is not right."))
     if len(new or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The new password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+        raise AccountError(_("The new password must be at least %(length)s characters long.", length=MIN_PASSWORD_LENGTH))
     member.set_password(new)
     end_all_sessions(member)
     audit.record(member.organization_id, "member.password", member, member=member)
@@ -111,16 +112,16 @@ def create_member(organization: Organization, email: str, name: str, password: s
     """Add a member (password hashed); refuses duplicates, unknown roles and short passwords."""
     email = normalize_email(email)
     if role not in ROLES:
-        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+        raise AccountError(_("Unknown role %(role)s; choose one of %(roles)s.", role=repr(role), roles=", ".join(ROLES)))
     if "@" not in email:
-        raise AccountError(f"{email!r} is not an e-mail address.")
+        raise AccountError(_("%(email)s is not an e-mail address.", email=repr(email)))
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+        raise AccountError(_("The password must be at least %(length)s characters long.", length=MIN_PASSWORD_LENGTH))
     exists = db.session.execute(
         db.select(Member.id).filter_by(organization_id=organization.id, email=email)
     ).first()
     if exists:
-        raise AccountError(f"There is already a member with the e-mail {email}.")
+        raise AccountError(_("There is already a member with the e-mail %(email)s.", email=email))
     member = Member(organization_id=organization.id, email=email, name=name or email, role=role)
     member.set_password(password)
     db.session.add(member)
@@ -133,7 +134,7 @@ def create_member(organization: Organization, email: str, name: str, password: s
 def change_role(member: Member, role: str, actor=None) -> None:
     """Give a member another role (audited)."""
     if role not in ROLES:
-        raise AccountError(f"Unknown role {role!r}.")
+        raise AccountError(_("Unknown role %(role)s.", role=repr(role)))
     before = member.role
     member.role = role
     audit.record(member.organization_id, "member.role", member, before={"role": before}, after={"role": role},

@@ -5,6 +5,8 @@ The committee marks an absence as excused (a reason is required); an excused abs
 against anyone. Every change writes an AuditEvent and, when it can change a score, recomputes
 the organization's scores (through `rescore`, so pages always read fresh Score rows).
 """
+from flask_babel import gettext as _
+
 from tracker.extensions import db
 from tracker.models import Alignment, Excusal, Plank, RollCall, VotePosition
 from tracker.models.base import utcnow
@@ -26,16 +28,16 @@ def _snapshot(alignment: Alignment) -> dict:
 
 def _check(org, roll_call: RollCall, plank: Plank | None = None) -> None:
     if roll_call.organization_id != org.id or (plank is not None and plank.organization_id != org.id):
-        raise AlignmentError("That roll call or plank belongs to another organization.")
+        raise AlignmentError(_("That roll call or plank belongs to another organization."))
 
 
 def _validate(pro_position: str, weight: int, rationale: str) -> None:
     if pro_position not in PRO_POSITIONS:
-        raise AlignmentError(f"The position that keeps the plank must be one of {', '.join(PRO_POSITIONS)}.")
+        raise AlignmentError(_("The position that keeps the plank must be one of %(positions)s.", positions=", ".join(PRO_POSITIONS)))
     if not isinstance(weight, int) or weight < 1:
-        raise AlignmentError("The weight must be a whole number, 1 or more (2 for a key vote).")
+        raise AlignmentError(_("The weight must be a whole number, 1 or more (2 for a key vote)."))
     if not (rationale or "").strip():
-        raise AlignmentError("Say why this vote keeps or breaks the plank (the rationale).")
+        raise AlignmentError(_("Say why this vote keeps or breaks the plank (the rationale)."))
 
 
 def rescore(org) -> dict:
@@ -60,7 +62,8 @@ def propose(org, roll_call: RollCall, plank: Plank, pro_position: str, weight: i
     existing = db.session.execute(db.select(Alignment).filter_by(roll_call_id=roll_call.id, plank_id=plank.id)
                                   ).scalar_one_or_none()
     if existing is not None:
-        raise AlignmentError(f"This roll call is already linked to “{plank.title}” ({existing.status}).")
+        raise AlignmentError(_("This roll call is already linked to “%(title)s” (%(status)s).", title=plank.title,
+                                             status=existing.status))
     alignment = Alignment(organization_id=org.id, roll_call_id=roll_call.id, plank_id=plank.id,
                           pro_position=pro_position, weight=weight, rationale=rationale.strip(),
                           status="proposed", proposed_by_id=member.id if member else None)
@@ -78,9 +81,9 @@ def decide(org, alignment: Alignment, decision: str, member, *, pro_position: st
     `decision` is "approve", "edit" or "reject". An edit changes position, weight or rationale.
     """
     if alignment.organization_id != org.id:
-        raise AlignmentError("That alignment belongs to another organization.")
+        raise AlignmentError(_("That alignment belongs to another organization."))
     if decision not in ("approve", "edit", "reject"):
-        raise AlignmentError(f"Unknown decision {decision!r}.")
+        raise AlignmentError(_("Unknown decision %(decision)s.", decision=repr(decision)))
     before = _snapshot(alignment)
     if decision == "edit":
         new_position = pro_position or alignment.pro_position
@@ -109,13 +112,13 @@ def excuse(org, roll_call: RollCall, person_id: int, reason: str, member, detail
     _check(org, roll_call)
     reason_text = (reason or "").strip()
     if not reason_text:
-        raise AlignmentError("A reason is required to excuse an absence.")
+        raise AlignmentError(_("A reason is required to excuse an absence."))
     if detail.strip():
         reason_text = f"{reason_text}: {detail.strip()}"
     voted = db.session.execute(db.select(VotePosition).filter_by(roll_call_id=roll_call.id, person_id=person_id)
                                ).scalar_one_or_none()
     if voted is None:
-        raise AlignmentError("That person has no recorded position on this roll call.")
+        raise AlignmentError(_("That person has no recorded position on this roll call."))
     excusal = db.session.execute(db.select(Excusal).filter_by(roll_call_id=roll_call.id, person_id=person_id)
                                  ).scalar_one_or_none()
     before = {"reason": excusal.reason} if excusal else None
@@ -138,7 +141,7 @@ def excuse(org, roll_call: RollCall, person_id: int, reason: str, member, detail
 def remove_excusal(org, excusal: Excusal, member) -> None:
     """Withdraw an excusal (the absence counts again under the absence policy), then rescore."""
     if excusal.organization_id != org.id:
-        raise AlignmentError("That excusal belongs to another organization.")
+        raise AlignmentError(_("That excusal belongs to another organization."))
     audit.record(org.id, "excusal.remove", excusal,
                  before={"roll_call_id": excusal.roll_call_id, "person_id": excusal.person_id,
                          "reason": excusal.reason}, member=member)

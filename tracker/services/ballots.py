@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Integer, case, func, insert, literal, null, select, update
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql, sqlite
@@ -80,21 +81,22 @@ def update_settings(organization: Organization, values: dict, actor=None) -> dic
     try:
         core.quorum_needed(100, merged["quorum"])
     except (ValueError, ZeroDivisionError):
-        raise BallotError(f"The quorum {merged['quorum']!r} is not a fraction between 0 and 1 (e.g. 1/4 or 0.25).") from None
+        raise BallotError(_("The quorum %(quorum)s is not a fraction between 0 and 1 (e.g. 1/4 or 0.25).",
+                            quorum=repr(merged["quorum"]))) from None
     for key in ("proposal_majority", "adoption_majority", "endorsement_majority", "withdrawal_majority"):
         if merged[key] not in core.MAJORITIES:
-            raise BallotError(f"A majority is one of {', '.join(core.MAJORITIES)}.")
+            raise BallotError(_("A majority is one of %(majorities)s.", majorities=", ".join(core.MAJORITIES)))
     if merged["endorsement_electorate"] not in BALLOT_ELECTORATES:
-        raise BallotError("Endorsements are decided by the committee or by the members.")
+        raise BallotError(_("Endorsements are decided by the committee or by the members."))
     if not 0 <= int(merged["cosponsors_needed"]) <= 1000 or not 1 <= int(merged["ballot_days"]) <= 90 \
             or not 1 <= int(merged["petition_signatures"]) <= 10_000:
-        raise BallotError("Co-sponsors needed: 0 to 1000; ballot length: 1 to 90 days; petition signatures: 1 to 10,000.")
+        raise BallotError(_("Co-sponsors needed: 0 to 1000; ballot length: 1 to 90 days; petition signatures: 1 to 10,000."))
     questions = merged["questionnaire_questions"]
     if isinstance(questions, str):
         questions = questions.splitlines()
     questions = [" ".join(q.split()) for q in questions if q and q.strip()]
     if any(len(q) > 500 for q in questions) or len(questions) > 30:
-        raise BallotError("Keep the questionnaire to 30 questions of at most 500 characters.")
+        raise BallotError(_("Keep the questionnaire to 30 questions of at most 500 characters."))
     before = settings(organization)
     organization.ballot_settings = {**merged, "cosponsors_needed": int(merged["cosponsors_needed"]),
                                     "ballot_days": int(merged["ballot_days"]), "secret": bool(merged["secret"]),
@@ -150,29 +152,29 @@ def create(organization: Organization, actor: Member, plan: BallotPlan, now: dat
     rules = settings(organization)
     title = (plan.title or "").strip()
     if not title:
-        raise BallotError("Give the ballot a title members will recognise.")
+        raise BallotError(_("Give the ballot a title members will recognise."))
     if plan.closes_at <= plan.opens_at:
-        raise BallotError("The ballot must close after it opens.")
+        raise BallotError(_("The ballot must close after it opens."))
     if plan.mode == "online" and plan.closes_at <= now:
-        raise BallotError("The closing time has already passed.")
+        raise BallotError(_("The closing time has already passed."))
     if plan.mode not in ("online", "paper"):
-        raise BallotError("A ballot is taken online or on paper.")
+        raise BallotError(_("A ballot is taken online or on paper."))
     other = [q.strip() for q in plan.other_questions if q and q.strip()]
     if not (plan.proposal_groups or plan.adopt_draft or other or plan.endorsement_groups or plan.petition_ids):
-        raise BallotError("Choose at least one question: proposals, adopting the draft, candidates, a withdrawal "
-                          "petition, or a question of your own.")
+        raise BallotError(_("Choose at least one question: proposals, adopting the draft, candidates, a withdrawal "
+                            "petition, or a question of your own."))
     electorate = plan.electorate or (rules["endorsement_electorate"] if plan.endorsement_groups else "members")
     if electorate not in BALLOT_ELECTORATES:
-        raise BallotError("A ballot is decided by the members or by the committee.")
+        raise BallotError(_("A ballot is decided by the members or by the committee."))
     if electorate == "committee" and (plan.proposal_groups or plan.adopt_draft or plan.petition_ids or other):
-        raise BallotError("Only endorsements can be decided by the committee alone: put the other questions to "
-                          "the members in a ballot of their own.")
+        raise BallotError(_("Only endorsements can be decided by the committee alone: put the other questions to "
+                            "the members in a ballot of their own."))
     if plan.adopt_draft and plan.proposal_groups:
-        raise BallotError("Adopt the draft in a ballot of its own, once the proposals written into it are decided.")
+        raise BallotError(_("Adopt the draft in a ballot of its own, once the proposals written into it are decided."))
     if plan.adopt_draft and _busy_with_proposals(organization.id):
-        raise BallotError("Proposals are still being voted on: adopt the draft once those ballots have closed.")
+        raise BallotError(_("Proposals are still being voted on: adopt the draft once those ballots have closed."))
     if plan.proposal_groups and _busy_with_adoption(organization.id):
-        raise BallotError("The draft is being put to an adoption vote: new proposals wait until it has closed.")
+        raise BallotError(_("The draft is being put to an adoption vote: new proposals wait until it has closed."))
 
     ballot = Ballot(organization_id=organization.id, title=title[:300], description=plan.description or None,
                     mode=plan.mode, secret=bool(plan.secret), electorate=electorate, opens_at=plan.opens_at, closes_at=plan.closes_at,
@@ -185,15 +187,17 @@ def create(organization: Organization, actor: Member, plan: BallotPlan, now: dat
     for group_ids in plan.proposal_groups:
         proposals = [db.session.get(Proposal, pid) for pid in group_ids]
         if not proposals or any(p is None or p.organization_id != organization.id for p in proposals):
-            raise BallotError("A proposal on this ballot does not exist.")
+            raise BallotError(_("A proposal on this ballot does not exist."))
         for proposal in proposals:
             if proposal.status != "open":
-                raise BallotError(f"Proposal #{proposal.id} is {proposal.status.replace('_', ' ')}, not open.")
+                raise BallotError(_("Proposal #%(id)s is %(status)s, not open.", id=proposal.id,
+                                   status=proposal.status.replace("_", " ")))
             if proposal.id in seen:
-                raise BallotError(f"Proposal #{proposal.id} is on this ballot twice.")
+                raise BallotError(_("Proposal #%(id)s is on this ballot twice.", id=proposal.id))
             seen.add(proposal.id)
             if proposal_service.cosponsor_count(proposal) < int(rules["cosponsors_needed"]):
-                raise BallotError(f"Proposal #{proposal.id} has fewer than {rules['cosponsors_needed']} co-sponsors.")
+                raise BallotError(_("Proposal #%(id)s has fewer than %(needed)s co-sponsors.", id=proposal.id,
+                                   needed=rules["cosponsors_needed"]))
         keys = {p.target_plank_key for p in proposals}
         position += 1
         if len(proposals) == 1:
@@ -205,7 +209,7 @@ def create(organization: Organization, actor: Member, plan: BallotPlan, now: dat
             db.session.add(question)
         else:
             if len(keys) != 1 or None in keys:
-                raise BallotError("Only proposals that change the same plank can compete in one ranked question.")
+                raise BallotError(_("Only proposals that change the same plank can compete in one ranked question."))
             question = BallotQuestion(organization_id=organization.id, ballot_id=ballot.id, position=position,
                                       kind="ranked", subject="competing", plank_key=keys.pop(),
                                       majority=rules["proposal_majority"],
@@ -224,7 +228,7 @@ def create(organization: Organization, actor: Member, plan: BallotPlan, now: dat
     if plan.adopt_draft:
         draft = program_service.draft_version(organization.id)
         if draft is None or not draft.planks:
-            raise BallotError("There is no draft version to adopt: passed proposals create one.")
+            raise BallotError(_("There is no draft version to adopt: passed proposals create one."))
         position += 1
         sha = program_service.sha256_text(program_service.version_text(draft))
         db.session.add(BallotQuestion(
@@ -262,10 +266,11 @@ def _add_endorsement_questions(organization, ballot: Ballot, plan: BallotPlan, r
     for group_ids in plan.endorsement_groups:
         group = [db.session.get(Endorsement, eid) for eid in group_ids]
         if not group or any(e is None or e.organization_id != organization.id for e in group):
-            raise BallotError("A candidacy on this ballot does not exist.")
+            raise BallotError(_("A candidacy on this ballot does not exist."))
         for endorsement in group:
             if endorsement.decision != "pending" or endorsement.id in seen:
-                raise BallotError(f"{endorsement.person.name} is not a pending candidate (or is on this ballot twice).")
+                raise BallotError(_("%(name)s is not a pending candidate (or is on this ballot twice).",
+                                   name=endorsement.person.name))
             seen.add(endorsement.id)
         position += 1
         where = " ".join(part for part in (group[0].office, f"({group[0].election})") if part)
@@ -290,9 +295,10 @@ def _add_endorsement_questions(organization, ballot: Ballot, plan: BallotPlan, r
     for petition_id in plan.petition_ids:
         petition = db.session.get(WithdrawalPetition, petition_id)
         if petition is None or petition.organization_id != organization.id or petition.status != "open":
-            raise BallotError("A withdrawal petition on this ballot is not open.")
+            raise BallotError(_("A withdrawal petition on this ballot is not open."))
         if endorsement_service.signature_count(petition) < needed:
-            raise BallotError(f"The petition on {petition.endorsement.person.name} has fewer than {needed} signatures.")
+            raise BallotError(_("The petition on %(name)s has fewer than %(needed)s signatures.",
+                               name=petition.endorsement.person.name, needed=needed))
         position += 1
         endorsement = petition.endorsement
         db.session.add(BallotQuestion(
@@ -346,7 +352,7 @@ def _open(ballot: Ballot, now: datetime) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 def new_receipt() -> str:
-    code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+    code = "".join(secrets.choice(RECEIPT_ALPHABET) for _position in range(12))
     return "-".join(code[i:i + 4] for i in range(0, 12, 4))
 
 
@@ -358,16 +364,15 @@ def check_can_vote(ballot: Ballot, member: Member, now: datetime, status: str | 
     """The member's place on the electorate; BallotError says why they cannot vote."""
     status = status or ballot.status
     if ballot.mode != "online":
-        raise BallotError("This ballot is taken on paper, in the room.")
+        raise BallotError(_("This ballot is taken on paper, in the room."))
     if status == "scheduled" or now < ballot.opens_at:
-        raise BallotError(f"This ballot opens on {ballot.opens_at:%d %B %Y at %H:%M} UTC.")
+        raise BallotError(_("This ballot opens on %(when)s UTC.", when=format(ballot.opens_at, "%d %B %Y at %H:%M")))
     if status == "closed" or now >= ballot.closes_at:
-        raise BallotError("This ballot has closed: votes are no longer accepted.")
+        raise BallotError(_("This ballot has closed: votes are no longer accepted."))
     elector = is_elector(ballot, member) if member.organization_id == ballot.organization_id else None
     if elector is None:
-        raise BallotError(f"Only members in good standing when the ballot opened "
-                          f"({ballot.opened_at or ballot.opens_at:%d %B %Y}) can vote in it, and you were not "
-                          "one of them then.")
+        raise BallotError(_("Only members in good standing when the ballot opened (%(opened)s) can vote in it, and you "
+                            "were not one of them then.", opened=format(ballot.opened_at or ballot.opens_at, "%d %B %Y")))
     return elector
 
 
@@ -375,7 +380,7 @@ def _parse_ranks(question: BallotQuestion, ranks) -> str | None:
     """Ranks in option order as stored ("1,,2"), or None when nothing is ranked."""
     values = list(ranks or [])
     if len(values) != len(question.options):
-        raise BallotError(f"Rank each option of question {question.position} or leave it blank.")
+        raise BallotError(_("Rank each option of question %(position)s or leave it blank.", position=question.position))
     cleaned = []
     for value in values:
         if value in (None, "", 0, "0"):
@@ -384,9 +389,9 @@ def _parse_ranks(question: BallotQuestion, ranks) -> str | None:
         try:
             rank = int(value)
         except (TypeError, ValueError):
-            raise BallotError(f"{value!r} is not a rank (1, 2, 3 ...).") from None
+            raise BallotError(_("%(value)s is not a rank (1, 2, 3 ...).", value=repr(value))) from None
         if not 1 <= rank <= len(question.options):
-            raise BallotError(f"Ranks go from 1 to {len(question.options)}.")
+            raise BallotError(_("Ranks go from 1 to %(count)s.", count=len(question.options)))
         cleaned.append(str(rank))
     return ",".join(cleaned) if any(cleaned) else None
 
@@ -407,7 +412,7 @@ def cast(ballot: Ballot, member: Member, answers: dict[int, object], now: dateti
             if answer in (None, ""):
                 continue
             if answer not in YES_NO_CHOICES:
-                raise BallotError(f"Answer question {question.position} with yes, no or abstain.")
+                raise BallotError(_("Answer question %(position)s with yes, no or abstain.", position=question.position))
             rows.append({"organization_id": ballot.organization_id, "question_id": question.id,
                          "member_id": member.id, "choice": answer, "ranks": None,
                          "receipt": receipt, "cast_at": now})
@@ -419,7 +424,7 @@ def cast(ballot: Ballot, member: Member, answers: dict[int, object], now: dateti
                          "member_id": member.id, "choice": None, "ranks": ranks,
                          "receipt": receipt, "cast_at": now})
     if not rows:
-        raise BallotError("You have not answered any question yet.")
+        raise BallotError(_("You have not answered any question yet."))
     upsert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)(BallotVote)
     statement = upsert.on_conflict_do_update(
         index_elements=["question_id", "member_id"],
@@ -552,12 +557,12 @@ def close(ballot: Ballot, now: datetime | None = None, actor=None) -> bool:
     now = now or utcnow()
     ballot_id, organization_id = ballot.id, ballot.organization_id
     if ballot.mode == "online" and now < ballot.closes_at:
-        raise BallotError("This ballot is still open: it closes by itself at its closing time.")
+        raise BallotError(_("This ballot is still open: it closes by itself at its closing time."))
     if ballot.mode == "paper":
         missing = [q.position for q in ballot.questions if not _paper_ready(q)]
         if missing:
-            raise BallotError("Enter the count of every question first (questions "
-                              + ", ".join(map(str, missing)) + " are missing).")
+            raise BallotError(_("Enter the count of every question first (questions %(missing)s are missing).",
+                              missing=", ".join(map(str, missing))))
     # End any read transaction first, so the conditional UPDATE starts a fresh one (on SQLite a
     # transaction that has read cannot take the write lock after another writer committed).
     db.session.commit()
@@ -736,9 +741,9 @@ def _paper_ready(question: BallotQuestion) -> bool:
 
 def _check_paper_open(ballot: Ballot) -> None:
     if ballot.mode != "paper":
-        raise BallotError("This ballot is taken online.")
+        raise BallotError(_("This ballot is taken online."))
     if ballot.status != "open":
-        raise BallotError("This ballot has closed.")
+        raise BallotError(_("This ballot has closed."))
 
 
 def record_attendance(ballot: Ballot, member_ids: list[int], actor: Member) -> int:
@@ -747,7 +752,7 @@ def record_attendance(ballot: Ballot, member_ids: list[int], actor: Member) -> i
     counted = db.session.execute(select(func.count()).select_from(TellerCount).join(
         BallotQuestion, BallotQuestion.id == TellerCount.question_id).where(BallotQuestion.ballot_id == ballot.id)).scalar_one()
     if counted:
-        raise BallotError("Tellers have started counting: the attendance can no longer change.")
+        raise BallotError(_("Tellers have started counting: the attendance can no longer change."))
     valid = set(db.session.execute(select(Member.id).where(Member.organization_id == ballot.organization_id,
                                                            Member.active.is_(True), Member.id.in_(member_ids or [-1])))
                 .scalars())
@@ -769,13 +774,13 @@ def enter_teller_count(question: BallotQuestion, teller: Member, yes: int, no: i
     ballot = question.ballot
     _check_paper_open(ballot)
     if question.kind != "yes_no":
-        raise BallotError("Ranked paper ballots are entered as a file.")
+        raise BallotError(_("Ranked paper ballots are entered as a file."))
     counts = [int(yes), int(no), int(abstain)]
     if min(counts) < 0:
-        raise BallotError("Counts cannot be negative.")
+        raise BallotError(_("Counts cannot be negative."))
     if sum(counts) > (ballot.electorate_count or 0):
-        raise BallotError(f"{sum(counts)} ballots but only {ballot.electorate_count or 0} members were recorded "
-                          "present: record the attendance first, or recount.")
+        raise BallotError(_("%(count)s ballots but only %(present)s members were recorded present: record the "
+                            "attendance first, or recount.", count=sum(counts), present=ballot.electorate_count or 0))
     row = db.session.execute(select(TellerCount).filter_by(question_id=question.id, teller_id=teller.id)).scalar_one_or_none()
     if row is None:
         row = TellerCount(organization_id=ballot.organization_id, question_id=question.id, teller_id=teller.id,
@@ -804,19 +809,19 @@ def upload_paper_ballots(question: BallotQuestion, text: str, filename: str, fmt
     ballot = question.ballot
     _check_paper_open(ballot)
     if question.kind != "ranked":
-        raise BallotError("Yes/no paper ballots are counted by two tellers.")
+        raise BallotError(_("Yes/no paper ballots are counted by two tellers."))
     try:
         options, ranks, weights = core.read_ballot_file(text, filename, fmt)[:3]
     except core.BallotFileError as error:
         raise BallotError(str(error)) from None
     labels = [option.label for option in question.options]
     if sorted(options) != sorted(labels):
-        raise BallotError(f"{filename}: the file's options ({'; '.join(options)}) are not this question's "
-                          f"({'; '.join(labels)}).")
+        raise BallotError(_("%(file)s: the file's options (%(options)s) are not this question's (%(labels)s).",
+                            file=filename, options="; ".join(options), labels="; ".join(labels)))
     total = int(np.asarray(weights).sum())
     if total > (ballot.electorate_count or 0):
-        raise BallotError(f"{filename} holds {total} ballots but only {ballot.electorate_count or 0} members were "
-                          "recorded present.")
+        raise BallotError(_("%(file)s holds %(total)s ballots but only %(present)s members were recorded present.",
+                            file=filename, total=total, present=ballot.electorate_count or 0))
     order = [options.index(label) for label in labels]
     ranks = np.asarray(ranks)[:, order]
     db.session.execute(db.delete(CastBallot).where(CastBallot.question_id == question.id))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 
 from tracker import money
@@ -69,10 +70,11 @@ def parse_names(text: str, source: str = "the list") -> list[str]:
         if not name or name.startswith("#"):
             continue
         if len(name) > MAX_NAME_LENGTH:
-            raise ListError(f"{source}, line {number}: a name is at most {MAX_NAME_LENGTH} characters")
+            raise ListError(_("%(source)s, line %(line)s: a name is at most %(length)s characters", source=source, line=number,
+                              length=MAX_NAME_LENGTH))
         found.setdefault(name.upper(), name)
     if len(found) > MAX_NAMES:
-        raise ListError(f"{source}: at most {MAX_NAMES:,} names per list")
+        raise ListError(_("%(source)s: at most %(count)s names per list", source=source, count=format(MAX_NAMES, ",")))
     return list(found.values())
 
 
@@ -88,7 +90,7 @@ def names_from_bytes(data: bytes, source: str) -> list[str]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
-        raise ListError(f"{source}, line {line}: not UTF-8 text (save the file as UTF-8)") from None
+        raise ListError(_("%(source)s, line %(line)s: not UTF-8 text (save the file as UTF-8)", source=source, line=line)) from None
     return parse_names(text, source)
 
 
@@ -118,7 +120,7 @@ def replace(organization: Organization, list_name: str, new_names: list[str], ac
             DonorListEntry.organization_id == organization.id, DonorListEntry.list_name == list_name,
             DonorListEntry.name.in_(removed)))
     if added:
-        actor_id, _ = audit.actor_of(actor)
+        actor_id, _actor_name = audit.actor_of(actor)
         db.session.execute(insert(DonorListEntry), [
             {"organization_id": organization.id, "list_name": list_name, "name": name, "added_by_id": actor_id}
             for name in added])
@@ -135,4 +137,4 @@ def replace(organization: Organization, list_name: str, new_names: list[str], ac
 
 def _check_list(list_name: str) -> None:
     if list_name not in DONOR_LISTS:
-        raise ListError(f"unknown list {list_name!r}; the lists are {', '.join(DONOR_LISTS)}")
+        raise ListError(_("unknown list %(name)s; the lists are %(lists)s", name=repr(list_name), lists=", ".join(DONOR_LISTS)))

@@ -21,6 +21,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from tracker import money
@@ -63,21 +64,21 @@ def create_candidacy(org: Organization, actor: Member, *, election: str, person:
     """A pending candidacy for ``person`` (one of the organization's people) or a new person ``name``."""
     election = " ".join((election or "").split())
     if not election:
-        raise EndorsementError("Name the election (e.g. \"2026 Harbor City Council\").")
+        raise EndorsementError(_("Name the election (e.g. \"2026 Harbor City Council\")."))
     if person is None:
         name = " ".join((name or "").split())
         if not name:
-            raise EndorsementError("Choose a person or give the candidate's name.")
+            raise EndorsementError(_("Choose a person or give the candidate's name."))
         last = name.split()[-1]
         person = Person(organization_id=org.id, name=name, sort_name=f"{last}, {name.rsplit(' ', 1)[0]}".strip(", "))
         db.session.add(person)
         db.session.flush()
         audit.record(org.id, "person.create", person, member=actor, after={"name": name})
     elif person.organization_id != org.id:
-        raise EndorsementError("That person is not one of this organization's.")
+        raise EndorsementError(_("That person is not one of this organization's."))
     existing = db.session.execute(select(Endorsement).filter_by(person_id=person.id, election=election)).scalar_one_or_none()
     if existing is not None:
-        raise EndorsementError(f"{person.name} is already a candidate in {election}.")
+        raise EndorsementError(_("%(name)s is already a candidate in %(election)s.", name=person.name, election=election))
     endorsement = Endorsement(organization_id=org.id, person_id=person.id, election=election, election_on=election_on,
                               office=(office or "").strip() or None, district=(district or "").strip() or None,
                               ballot_line=(ballot_line or "").strip() or None, independent=bool(independent),
@@ -100,12 +101,12 @@ def set_identifiers(person: Person, identifiers: dict[str, str], actor=None) -> 
             if not value:
                 continue
             if scheme not in CANDIDATE_ID_SCHEMES:
-                raise EndorsementError(f"Unknown kind of identifier {scheme!r}.")
+                raise EndorsementError(_("Unknown kind of identifier %(scheme)s.", scheme=repr(scheme)))
             holder = db.session.execute(select(PersonIdentifier).filter_by(
                 organization_id=person.organization_id, scheme=scheme, value=value)).scalar_one_or_none()
             if holder is not None:
                 if holder.person_id != person.id:
-                    raise EndorsementError(f"{scheme} {value} already belongs to another person.")
+                    raise EndorsementError(_("%(scheme)s %(value)s already belongs to another person.", scheme=scheme, value=value))
                 continue
             db.session.add(PersonIdentifier(organization_id=person.organization_id, person_id=person.id, scheme=scheme,
                                             value=value))
@@ -133,11 +134,11 @@ def send_questionnaire(endorsement: Endorsement, actor: Member, now: datetime | 
     org = db.session.get(Organization, endorsement.organization_id)
     version = program_service.adopted_version(org.id)
     if version is None:
-        raise EndorsementError("There is no adopted program yet: the questionnaire asks one question per plank.")
+        raise EndorsementError(_("There is no adopted program yet: the questionnaire asks one question per plank."))
     token = secrets.token_urlsafe(32)
     questionnaire = endorsement.questionnaire
     if questionnaire is not None and questionnaire.submitted_at is not None:
-        raise EndorsementError("The candidate has already submitted this questionnaire; the answers are frozen.")
+        raise EndorsementError(_("The candidate has already submitted this questionnaire; the answers are frozen."))
     if questionnaire is None:
         questionnaire = Questionnaire(organization_id=org.id, endorsement_id=endorsement.id,
                                       program_version_id=version.id,
@@ -204,10 +205,10 @@ def save_answers(token: str, answers: dict[int, tuple[str, str]], extra: list[tu
     current = {a.plank_id: a for a in questionnaire.endorsement.answers}
     for plank_id, (stance, comment) in answers.items():
         if plank_id not in plank_ids:
-            raise EndorsementError("An answer is for a plank that is not in this questionnaire.")
+            raise EndorsementError(_("An answer is for a plank that is not in this questionnaire."))
         stance = stance or "no_answer"
         if stance not in QUESTIONNAIRE_STANCES:
-            raise EndorsementError("Answer each plank with support, oppose or partly.")
+            raise EndorsementError(_("Answer each plank with support, oppose or partly."))
         comment = (comment or "").strip()[:4000] or None
         row = current.get(plank_id)
         if row is None:
@@ -217,19 +218,19 @@ def save_answers(token: str, answers: dict[int, tuple[str, str]], extra: list[tu
             row.stance, row.comment = stance, comment
     questions = questionnaire.org_questions or []
     if len(extra) != len(questions):
-        raise EndorsementError("Answer each of the organization's questions (or leave them blank).")
+        raise EndorsementError(_("Answer each of the organization's questions (or leave them blank)."))
     saved = []
     for answer, comment in extra:
         answer = answer or "no_answer"
         if answer not in EXTRA_ANSWERS:
-            raise EndorsementError("Answer the organization's questions with yes, no or partly.")
+            raise EndorsementError(_("Answer the organization's questions with yes, no or partly."))
         saved.append({"answer": answer, "comment": (comment or "").strip()[:4000]})
     questionnaire.extra_answers = saved
     questionnaire.saved_at = now
     if submit:
         signed_name = " ".join((signed_name or "").split())
         if not signed_name:
-            raise EndorsementError("Type your full name to submit your answers.")
+            raise EndorsementError(_("Type your full name to submit your answers."))
         unanswered = len(plank_ids) - sum(1 for a in questionnaire.endorsement.answers if a.stance != "no_answer")
         questionnaire.submitted_at, questionnaire.submitted_name = now, signed_name
         questionnaire.token_hash = None  # the link dies with the submission
@@ -262,7 +263,7 @@ def promises(person: Person) -> list[dict]:
         .order_by(Questionnaire.submitted_at, Plank.position)).all()
     if not answered:
         return []
-    keys = {plank.key for _, plank, _, _ in answered}
+    keys = {plank.key for _answer, plank, _submitted, _election in answered}
     votes = db.session.execute(
         select(Plank.key, RollCall.id, RollCall.title, RollCall.voted_on, RollCall.source_url, Alignment.pro_position,
                VotePosition.position)
@@ -316,7 +317,7 @@ def vetting_report(endorsement: Endorsement) -> dict:
     crucial_votes = []
     if official["crucial"] is not None:
         crucial_votes = [v for v in score_service.explain(official["crucial"])["votes"] if v["outcome"] != "excluded"]
-    receipts, _ = contributions.person_receipt_conditions(person)
+    receipts, _joins = contributions.person_receipt_conditions(person)
     corporate = db.session.execute(
         select(Contribution).where(*receipts, Contribution.donor_class.in_(money.CORPORATE_MONEY_CLASSES + ("review",)))
         .order_by(Contribution.received_on, Contribution.id)).scalars().all()
@@ -346,17 +347,17 @@ def open_petition(endorsement: Endorsement, member: Member, reason: str, evidenc
                   now: datetime | None = None) -> WithdrawalPetition:
     """A member asks to withdraw an endorsement, with the reason and the evidence (links)."""
     if member.organization_id != endorsement.organization_id or not member.active:
-        raise EndorsementError("Only active members of this organization can petition.")
+        raise EndorsementError(_("Only active members of this organization can petition."))
     if endorsement.decision != "endorsed":
-        raise EndorsementError("Only an endorsement in force can be withdrawn.")
+        raise EndorsementError(_("Only an endorsement in force can be withdrawn."))
     reason = (reason or "").strip()
     if not reason:
-        raise EndorsementError("Say why the endorsement should be withdrawn.")
+        raise EndorsementError(_("Say why the endorsement should be withdrawn."))
     already = db.session.execute(select(WithdrawalPetition).where(
         WithdrawalPetition.endorsement_id == endorsement.id,
         WithdrawalPetition.status.in_(("open", "on_ballot")))).scalar_one_or_none()
     if already is not None:
-        raise EndorsementError("A petition on this endorsement is already open: sign that one.")
+        raise EndorsementError(_("A petition on this endorsement is already open: sign that one."))
     petition = WithdrawalPetition(organization_id=endorsement.organization_id, endorsement_id=endorsement.id,
                                   reason=reason[:10_000], evidence=(evidence or "").strip()[:10_000] or None,
                                   opened_by_id=member.id, created_at=now or utcnow())
@@ -370,9 +371,9 @@ def open_petition(endorsement: Endorsement, member: Member, reason: str, evidenc
 
 def sign_petition(petition: WithdrawalPetition, member: Member, now: datetime | None = None) -> None:
     if member.organization_id != petition.organization_id or not member.active:
-        raise EndorsementError("Only active members of this organization can sign.")
+        raise EndorsementError(_("Only active members of this organization can sign."))
     if petition.status != "open":
-        raise EndorsementError("This petition is no longer gathering signatures.")
+        raise EndorsementError(_("This petition is no longer gathering signatures."))
     if db.session.get(PetitionSignature, (petition.id, member.id)) is None:
         db.session.add(PetitionSignature(organization_id=petition.organization_id, petition_id=petition.id,
                                          member_id=member.id, created_at=now or utcnow()))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pandas as pd
+from flask_babel import gettext as _
 from rapidfuzz import fuzz, process
 from sqlalchemy import insert, tuple_, update
 
@@ -42,7 +43,7 @@ def as_day(value):
 
 def split_key(voter_key: str) -> tuple[str, str]:
     """("bioguide", "A000370") from "bioguide:A000370"; ("name", "ann jones") from "name:ann jones"."""
-    scheme, _, value = voter_key.partition(":")
+    scheme, _colon, value = voter_key.partition(":")
     return scheme, value
 
 
@@ -105,7 +106,7 @@ def _name_candidates(organization_id: int, body_ids) -> dict[int, list[tuple[int
     return candidates
 
 
-def name_score(wanted: str, candidate: str, **_) -> float:
+def name_score(wanted: str, candidate: str, **_ignored) -> float:
     """Similarity 0-100 of two normalized names: token-sort ratio, or the token-set ratio when both
     have two words or more (so "robert smith jr" still finds "robert smith")."""
     score = fuzz.token_sort_ratio(wanted, candidate)
@@ -133,7 +134,7 @@ def match_by_name(voter: VoterSeen, candidates: list[tuple[int, str, date, date 
         if by_family:
             return by_family
     scored = process.extract(wanted, seated, scorer=name_score, score_cutoff=NAME_SCORE_CUTOFF, limit=None)
-    return sorted({key for _, _, key in scored})
+    return sorted({key for _name, _score, key in scored})
 
 
 def match_voters(organization_id: int, voters: list[VoterSeen], queue: bool = True) -> MatchOutcome:
@@ -222,7 +223,7 @@ def resolve_review(review: VoterReview, person: Person, member=None, how: str = 
                                             scheme=scheme, value=value))
             identifier_added = True
     attached = attach_positions(review.organization_id, review.body_id, review.voter_key, person.id)
-    actor_id, _ = audit.actor_of(member)
+    actor_id, _actor_name = audit.actor_of(member)
     review.status, review.resolved_person_id = "resolved", person.id
     review.resolved_by_id, review.resolved_at = actor_id, utcnow()
     audit.record(review.organization_id, f"voter_review.{how}", review, member=member,
@@ -500,7 +501,7 @@ def update_person(person: Person, *, name: str, sort_name: str | None, party: st
     office and district of their latest term (if they have one); audited with before and after."""
     name = (name or "").strip()
     if not name:
-        raise PersonError("A person needs a name.")
+        raise PersonError(_("A person needs a name."))
     term = latest_term(person)
     before = _snapshot_person(person, term)
     words = name.split()
@@ -527,18 +528,19 @@ def add_identifier(person: Person, scheme: str, value: str, member=None) -> Pers
     from tracker.services import contributions, flags
 
     if scheme not in ID_LABELS:
-        raise PersonError("Choose the kind of id.")
+        raise PersonError(_("Choose the kind of id."))
     value = (value or "").strip()
     if scheme in ("fec_committee", "fec_candidate"):
         value = value.upper()
     pattern = ID_PATTERNS.get(scheme, r"\S{1,120}")
     if not re.fullmatch(pattern, value):
-        raise PersonError(f"“{value}” is not a {ID_LABELS[scheme].split(' (')[0]}.")
+        raise PersonError(_("“%(value)s” is not a %(kind)s.", value=value, kind=ID_LABELS[scheme].split(" (")[0]))
     taken = db.session.execute(db.select(PersonIdentifier).filter_by(
         organization_id=person.organization_id, scheme=scheme, value=value)).scalar_one_or_none()
     if taken is not None:
         owner = "this person" if taken.person_id == person.id else db.session.get(Person, taken.person_id).name
-        raise PersonError(f"{ID_LABELS[scheme].split(' (')[0]} {value} already belongs to {owner}.")
+        raise PersonError(_("%(kind)s %(value)s already belongs to %(owner)s.", kind=ID_LABELS[scheme].split(" (")[0],
+                                 value=value, owner=owner))
     identifier = PersonIdentifier(organization_id=person.organization_id, person_id=person.id, scheme=scheme, value=value)
     db.session.add(identifier)
     db.session.flush()
@@ -563,7 +565,7 @@ def remove_identifier(person: Person, identifier: PersonIdentifier, member=None)
     from tracker.services import flags
 
     if identifier.person_id != person.id:
-        raise PersonError("That id is not this person's.")
+        raise PersonError(_("That id is not this person's."))
     scheme, value = identifier.scheme, identifier.value
     if scheme in ("fec_committee", "state_filer"):
         db.session.execute(update(Committee).where(

@@ -15,6 +15,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker import money
@@ -75,21 +76,22 @@ def issue(org: Organization, person: Person, version: ProgramVersion, money_clau
     The token is returned once and never stored."""
     now = now or _now()
     if person.organization_id != org.id or version.organization_id != org.id:
-        raise PledgeError("The person and the program version must belong to this organization.")
+        raise PledgeError(_("The person and the program version must belong to this organization."))
     if version.status != "adopted":
-        raise PledgeError(f"Program version {version.number} is not adopted: only an adopted version can be pledged to.")
+        raise PledgeError(_("Program version %(number)s is not adopted: only an adopted version can be pledged to.", number=version.number))
     for kind, params in money_clauses.items():
         money.clause_params(kind, params)  # unknown clause or bad parameter: ValueError, before anything is written
     endorsement = db.session.execute(select(Endorsement).where(
         Endorsement.person_id == person.id, Endorsement.decision == "endorsed")
         .order_by(Endorsement.election_on.desc().nulls_last(), Endorsement.id.desc()).limit(1)).scalar_one_or_none()
     if endorsement is None:
-        raise PledgeError(f"{person.name} is not an endorsed candidate: only endorsed candidates are sent the pledge "
-                          "(the endorsement ballot decides first).")
+        raise PledgeError(_("%(name)s is not an endorsed candidate: only endorsed candidates are sent the pledge "
+                            "(the endorsement ballot decides first).", name=person.name))
     open_pledge = db.session.execute(select(Pledge).where(
         Pledge.person_id == person.id, Pledge.status.in_(("pending", "signed", "broken")))).scalars().first()
     if open_pledge is not None:
-        raise PledgeError(f"{person.name} already has a {open_pledge.status} pledge; withdraw it before issuing another.")
+        raise PledgeError(_("%(name)s already has a %(status)s pledge; withdraw it before issuing another.", name=person.name,
+                           status=open_pledge.status))
     text = pledge_text(org, person, version, money_clauses)
     token = secrets.token_urlsafe(32)
     pledge = Pledge(organization_id=org.id, person_id=person.id, program_version_id=version.id,
@@ -135,7 +137,7 @@ def sign(token: str, signed_name: str, now: datetime | None = None) -> Pledge:
         raise PledgeError(problem)
     signed_name = " ".join((signed_name or "").split())
     if not signed_name:
-        raise PledgeError("Type your full name to sign.")
+        raise PledgeError(_("Type your full name to sign."))
     pledge.status, pledge.signed_name, pledge.signed_at, pledge.token_used_at = "signed", signed_name, now, now
     audit.record(pledge.organization_id, "pledge.signed", pledge, label="signing link",
                  after={"signed_name": signed_name, "signed_at": now.isoformat(), "text_sha256": pledge.text_sha256})
@@ -147,10 +149,10 @@ def sign(token: str, signed_name: str, now: datetime | None = None) -> Pledge:
 def record_paper_signature(pledge: Pledge, signed_name: str, signed_at: datetime, actor=None) -> Pledge:
     """The committee records a pledge signed on paper (the link, if unused, stops working)."""
     if pledge.status != "pending":
-        raise PledgeError(f"This pledge is already {pledge.status}.")
+        raise PledgeError(_("This pledge is already %(status)s.", status=pledge.status))
     signed_name = " ".join((signed_name or "").split())
     if not signed_name:
-        raise PledgeError("Give the name as signed.")
+        raise PledgeError(_("Give the name as signed."))
     pledge.status, pledge.signed_name, pledge.signed_at = "signed", signed_name, signed_at
     pledge.token_used_at = _now()
     audit.record(pledge.organization_id, "pledge.signed", pledge, member=actor,

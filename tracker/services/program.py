@@ -14,6 +14,7 @@ import json
 import re
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func
 
 from tracker import program_text
@@ -124,7 +125,7 @@ def apply_proposal(draft: ProgramVersion, proposal: Proposal, actor=None) -> str
     A new plank goes at the end of its category (or of the program); an amendment replaces the
     plank's title, text, category and tier; a repeal removes the plank and closes the gap."""
     if draft.status != "draft":
-        raise ImmutableVersionError(f"Program version {draft.number} is adopted: proposals go into a draft.")
+        raise ImmutableVersionError(_("Program version %(number)s is adopted: proposals go into a draft.", number=draft.number))
     by_key = {plank.key: plank for plank in draft.planks}
     if proposal.kind == "new_plank":
         category = proposal.category or "General"
@@ -147,8 +148,8 @@ def apply_proposal(draft: ProgramVersion, proposal: Proposal, actor=None) -> str
     else:
         plank = by_key.get(proposal.target_plank_key or "")
         if plank is None:
-            raise ProgramError(f"The plank this proposal changes ({proposal.target_plank_key}) is no longer in "
-                               f"draft version {draft.number}.")
+            raise ProgramError(_("The plank this proposal changes (%(key)s) is no longer in draft version %(number)s.",
+                                 key=proposal.target_plank_key, number=draft.number))
         if proposal.kind == "repeal":
             db.session.delete(plank)
             db.session.flush()
@@ -173,9 +174,9 @@ def adopt(version: ProgramVersion, adopted_at: datetime | None = None, actor=Non
     """Freeze a draft: fix its text hash, mark it adopted, supersede the version before it, and
     carry the alignments of the planks it keeps (same key) over to its planks."""
     if version.status != "draft":
-        raise ImmutableVersionError(f"Version {version.number} is already {version.status}.")
+        raise ImmutableVersionError(_("Version %(number)s is already %(status)s.", number=version.number, status=version.status))
     if not version.planks:
-        raise ProgramError(f"Draft version {version.number} has no planks: there is nothing to adopt.")
+        raise ProgramError(_("Draft version %(number)s has no planks: there is nothing to adopt.", number=version.number))
     previous = [v for v in db.session.execute(
         db.select(ProgramVersion).filter_by(organization_id=version.organization_id, status="adopted")).scalars()]
     version.text_sha256 = sha256_text(version_text(version))
@@ -249,4 +250,4 @@ def export_version(version: ProgramVersion, fmt: str) -> str:
         return json.dumps(version_record(version), ensure_ascii=False, indent=2) + "\n"
     if fmt == "markdown":
         return version_markdown(version)
-    raise ProgramError(f"Unknown format {fmt!r}: choose markdown or json.")
+    raise ProgramError(_("Unknown format %(fmt)s: choose markdown or json.", fmt=repr(fmt)))

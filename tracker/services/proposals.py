@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import nh3
+from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from sqlalchemy import func
 
@@ -37,7 +38,7 @@ class ProposalError(ValueError):
 
 def _check_member(organization: Organization, member: Member) -> None:
     if member.organization_id != organization.id or not member.active:
-        raise ProposalError("Only active members of this organization can do this.")
+        raise ProposalError(_("Only active members of this organization can do this."))
 
 
 def propose(organization: Organization, member: Member, *, kind: str, title: str = "", body: str = "",
@@ -48,13 +49,13 @@ def propose(organization: Organization, member: Member, *, kind: str, title: str
     replacement of those printed lines, and the proposal stores the plank's whole new text."""
     _check_member(organization, member)
     if kind not in PROPOSAL_KINDS:
-        raise ProposalError(f"Unknown kind of proposal {kind!r}.")
+        raise ProposalError(_("Unknown kind of proposal %(kind)s.", kind=repr(kind)))
     current = program_service.adopted_version(organization.id)
     title, body = (title or "").strip(), program_text.normalize(body)
     rationale = program_text.normalize(rationale)
     if kind != "new_plank":
         if target_plank is None or current is None or target_plank.version_id != current.id:
-            raise ProposalError("Choose the plank of the adopted program that this proposal changes.")
+            raise ProposalError(_("Choose the plank of the adopted program that this proposal changes."))
         title = title or target_plank.title
         category = category or target_plank.category
         tier = tier or target_plank.tier
@@ -63,24 +64,25 @@ def propose(organization: Organization, member: Member, *, kind: str, title: str
         title = target_plank.title
     elif kind == "amendment" and (line_from or line_to):
         if not (line_from and line_to):
-            raise ProposalError("Give both the first and the last line to replace, or neither.")
+            raise ProposalError(_("Give both the first and the last line to replace, or neither."))
         if not body:
-            raise ProposalError("Write the text that replaces those lines.")
+            raise ProposalError(_("Write the text that replaces those lines."))
         try:
             body = program_text.replace_lines(target_plank.body, line_from, line_to, body)
         except ValueError as error:
             raise ProposalError(str(error)) from None
     if kind != "repeal" and not body:
-        raise ProposalError("Write the text of the plank.")
+        raise ProposalError(_("Write the text of the plank."))
     if not title:
-        raise ProposalError("Give the plank a title.")
+        raise ProposalError(_("Give the plank a title."))
     if len(title) > MAX_TITLE or len(body) > MAX_BODY or len(rationale) > MAX_BODY:
-        raise ProposalError(f"Keep the title under {MAX_TITLE} and the texts under {MAX_BODY:,} characters.")
+        raise ProposalError(_("Keep the title under %(title)s and the texts under %(body)s characters.", title=MAX_TITLE,
+                                body=format(MAX_BODY, ",")))
     if tier is not None and tier not in PLANK_TIERS:
-        raise ProposalError(f"The tier is one of {', '.join(PLANK_TIERS)}.")
+        raise ProposalError(_("The tier is one of %(tiers)s.", tiers=", ".join(PLANK_TIERS)))
     if kind == "amendment" and target_plank is not None and (title, body, category, tier) == (
             target_plank.title, target_plank.body, target_plank.category, target_plank.tier):
-        raise ProposalError("This text is the same as the plank's current text.")
+        raise ProposalError(_("This text is the same as the plank's current text."))
     proposal = Proposal(organization_id=organization.id, version_id=current.id if current else None, kind=kind,
                         target_plank_id=target_plank.id if target_plank else None,
                         target_plank_key=target_plank.key if target_plank else None, title=title, body=body,
@@ -103,9 +105,9 @@ def cosponsor(proposal: Proposal, member: Member, now: datetime | None = None) -
     """Back an open proposal (once; not one's own)."""
     _check_member(proposal_organization(proposal), member)
     if proposal.status != "open":
-        raise ProposalError("Only an open proposal can gather co-sponsors.")
+        raise ProposalError(_("Only an open proposal can gather co-sponsors."))
     if proposal.proposed_by_id == member.id:
-        raise ProposalError("You proposed this: it needs co-sponsors other than you.")
+        raise ProposalError(_("You proposed this: it needs co-sponsors other than you."))
     existing = db.session.get(Cosponsor, (proposal.id, member.id))
     if existing is not None:
         return existing
@@ -119,7 +121,7 @@ def cosponsor(proposal: Proposal, member: Member, now: datetime | None = None) -
 
 def withdraw_cosponsorship(proposal: Proposal, member: Member) -> None:
     if proposal.status != "open":
-        raise ProposalError("This proposal is no longer open: its co-sponsors are fixed.")
+        raise ProposalError(_("This proposal is no longer open: its co-sponsors are fixed."))
     row = db.session.get(Cosponsor, (proposal.id, member.id))
     if row is not None:
         db.session.delete(row)
@@ -130,9 +132,9 @@ def withdraw_cosponsorship(proposal: Proposal, member: Member) -> None:
 def withdraw(proposal: Proposal, member: Member, now: datetime | None = None) -> None:
     """The proposer withdraws an open proposal."""
     if proposal.proposed_by_id != member.id:
-        raise ProposalError("Only the member who made a proposal can withdraw it.")
+        raise ProposalError(_("Only the member who made a proposal can withdraw it."))
     if proposal.status != "open":
-        raise ProposalError("Only an open proposal can be withdrawn (this one is already on a ballot or decided).")
+        raise ProposalError(_("Only an open proposal can be withdrawn (this one is already on a ballot or decided)."))
     proposal.status = "withdrawn"
     proposal.decided_at = now or utcnow()
     audit.record(proposal.organization_id, "proposal.withdraw", proposal, member=member)
@@ -145,11 +147,11 @@ def comment(proposal: Proposal, member: Member, body: str, parent: ProposalComme
     _check_member(proposal_organization(proposal), member)
     body = program_text.normalize(body)
     if not body:
-        raise ProposalError("Write something first.")
+        raise ProposalError(_("Write something first."))
     if len(body) > MAX_COMMENT:
-        raise ProposalError(f"Keep a message under {MAX_COMMENT:,} characters.")
+        raise ProposalError(_("Keep a message under %(length)s characters.", length=format(MAX_COMMENT, ",")))
     if parent is not None and parent.proposal_id != proposal.id:
-        raise ProposalError("You can only reply to a message of this discussion.")
+        raise ProposalError(_("You can only reply to a message of this discussion."))
     row = ProposalComment(organization_id=proposal.organization_id, proposal_id=proposal.id, member_id=member.id,
                           parent_id=parent.id if parent else None, body=body, created_at=now or utcnow())
     db.session.add(row)

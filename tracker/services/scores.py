@@ -25,6 +25,7 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+from flask_babel import gettext as _
 from sqlalchemy import BigInteger, String, case, cast, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -78,7 +79,7 @@ def set_options(organization: Organization, changes: dict, actor=None, *, recomp
         if bands is not None:
             for band in bands:
                 if not isinstance(band, dict) or "min" not in band or not str(band.get("label", "")).strip():
-                    raise ValueError("each band needs a min and a label")
+                    raise ValueError(_("each band needs a min and a label"))
                 float(band["min"])
     except (TypeError, ValueError) as error:
         raise OptionsError(str(error)) from None
@@ -351,7 +352,7 @@ def explain(score: Score) -> dict:
     organization = db.session.get(Organization, score.organization_id)
     options = get_options(organization)
     inputs = load_inputs(score.organization_id, person_id=score.person_id)
-    _, details = scoring.score(inputs["positions"], inputs["alignments"],
+    _scores, details = scoring.score(inputs["positions"], inputs["alignments"],
                                inputs["terms"] if not inputs["terms"].empty else None, inputs["excusals"], options)
     votes = details[(details["person_id"] == score.person_id) & (details["scope"] == score.scope)] \
         if not details.empty else details
@@ -455,7 +456,7 @@ class AlignmentLoader:
             select(Alignment).where(Alignment.organization_id == org_id,
                                     Alignment.roll_call_id.in_(list(roll_calls.values()) or [-1]))).scalars()}
         status = context.options.params.get("status", "approved")
-        actor_id, _ = audit.actor_of(context.options.actor)
+        actor_id, _actor_name = audit.actor_of(context.options.actor)
         imported = duplicates = 0
         for row in table.to_dict("records"):
             line, raw = row["line"], row.get("raw")
@@ -519,7 +520,7 @@ class ExcusalLoader:
             .where(PersonIdentifier.organization_id == org_id))}
         existing = {(e.roll_call_id, e.person_id): e for e in db.session.execute(
             select(Excusal).where(Excusal.organization_id == org_id)).scalars()}
-        actor_id, _ = audit.actor_of(context.options.actor)
+        actor_id, _actor_name = audit.actor_of(context.options.actor)
         imported = duplicates = 0
         for row in table.to_dict("records"):
             line, raw = row["line"], row.get("raw")
@@ -625,7 +626,7 @@ def export_scores(organization: Organization, fmt: str = "csv") -> str:
         .order_by(Person.sort_name, Score.person_id, Score.crucial_only, Score.plank_id.is_not(None),
                   Score.plank_id, Score.window)).all()
     records = []
-    for stored, name, _ in rows:
+    for stored, name, _unused in rows:
         records.append({"person_name": name, "person_ids": ids.get(stored.person_id, ""), "scope": stored.scope,
                         "window": stored.window, "score_exact": stored.score_exact,
                         "score_display": stored.score_display, "status": stored.status,
