@@ -35,7 +35,7 @@ bench: install-dev  ## every benchmark under bench/, medians printed and written
 	$(BIN)/python -m bench
 
 translations: install  ## after changing a message: extract, merge into every catalogue, compile (README, "Languages")
-	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output -o tracker/translations/messages.pot .
+	$(BIN)/pybabel -q extract -F tracker/translations/babel.cfg -k lazy_gettext -k _l --no-location --sort-output -o tracker/translations/messages.pot .
 	$(BIN)/pybabel -q update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
 	$(BIN)/pybabel -q compile -d tracker/translations
 

@@ -18,7 +18,7 @@ CATALOGUE = ROOT / "tracker/translations/es/LC_MESSAGES"
 
 
 def _extracted() -> set:
-    with (ROOT / "babel.cfg").open() as config:
+    with (ROOT / "tracker/translations/babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
     keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None}
     found = set()
