@@ -77,3 +77,13 @@ def test_the_method_page_shows_the_committed_method(client, org):
     assert '<h1 id="method-how-tracker-scores-votes-and-classifies-money">' in html
     assert "<table>" in html and "<script" not in html.split("</main>")[0].split("<main")[1]
     assert 'href="/method"' in client.get("/").get_data(as_text=True)  # linked from every page's footer
+
+
+def test_the_method_page_copy_is_the_specification(realdata):
+    """The page shows tracker/docs/METHOD.md; it must be the specification the code follows
+    (../shared/METHOD.md, beside the real data), so the published method never drifts from it."""
+    from tracker.main.method import METHOD_PATH
+
+    specification = realdata.parent / "METHOD.md"
+    assert METHOD_PATH.read_bytes() == specification.read_bytes(), \
+        f"copy {specification} to {METHOD_PATH} (the method page shows the copy)"
