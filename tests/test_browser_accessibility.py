@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from tests.browser_steps import sign_in
 from tests.conftest import REALDATA, chromium_browser, serve_demo
 from tracker.extensions import db
-from tracker.models import Ballot, Flag, ImportRun, Organization, Pledge, Proposal, ProposalComment
+from tracker.models import Alignment, Ballot, Endorsement, Flag, ImportRun, Organization, Pledge, Proposal, ProposalComment
 from tracker.services import endorsements, ingest, jobs
 
 pytestmark = pytest.mark.browser
@@ -52,6 +52,22 @@ PAGES = [
     ("import-review-queue", "admin", "/admin/review"),
     ("roll-call-review-queue", "committee", "/scorecards/roll-calls/unreviewed"),
     ("admin", "admin", "/admin/members"),
+    # secondary pages and forms
+    ("compare", None, "/scorecards/compare"),
+    ("plank-scorecard", None, "/scorecards/planks/{plank}"),
+    ("roll-call", None, "/scorecards/roll-calls/{roll_call}"),
+    ("follow", None, "/follow/person/{flagged_person}"),
+    ("new-proposal", "member", "/program/proposals/new"),
+    ("endorsement", "committee", "/candidates/endorsements/{endorsement}"),
+    ("vetting-report", "committee", "/candidates/endorsements/{endorsement}/report"),
+    ("new-ballot", "committee", "/ballots/new"),
+    ("upload", "committee", "/imports/upload"),
+    ("person-edit", "committee", "/admin/people/{flagged_person}"),
+    ("outbox", "admin", "/admin/notifications"),
+    # in Spanish (the language link sets the cookie, then goes to the page)
+    ("home-es", None, "/language/es?next=/"),
+    ("official-es", None, "/language/es?next=/scorecards/people/{flagged_person}"),
+    ("ballot-open-es", "member", "/language/es?next=/ballots/{open_ballot}"),
 ]
 
 
@@ -76,6 +92,9 @@ def demo_site(tmp_path_factory):
                 "closed_ballot": db.session.scalar(select(func.min(Ballot.id)).where(Ballot.status == "closed")),
                 "import_run": db.session.scalar(select(func.max(ImportRun.id))),
                 "election": endorsements.elections(organization)[0]["slug"],  # the newest
+                "plank": db.session.scalar(select(func.min(Alignment.plank_id))),
+                "roll_call": db.session.scalar(select(func.min(Alignment.roll_call_id))),
+                "endorsement": db.session.scalar(select(func.min(Endorsement.id))),
             }
         assert None not in ids.values(), ids
         yield base_url, ids
@@ -137,7 +156,9 @@ def test_page_has_no_serious_accessibility_violations(demo_site, module_browser,
         assert response.status == 200, (path, response.status)
         page.wait_for_load_state("networkidle")  # charts are drawn by script after load
         if role:
-            assert page.get_by_role("button", name="Sign out").count() == 1, "not signed in"
+            assert page.locator("form[action$='/logout'] button").count() == 1, "not signed in"  # in any language
+        expected_language = "es" if path.startswith("/language/es") else "en"
+        assert page.locator("html").get_attribute("lang") == expected_language
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
         violations = blocking_violations(page, axe_source)
