@@ -13,7 +13,7 @@ from werkzeug.http import http_date
 
 from tracker.extensions import csrf, db
 from tracker.follow.forms import ConfirmForm, FollowForm, MemberFollowsForm, ReleaseForm, UnsubscribeForm
-from tracker.i18n import current_language
+from tracker.i18n import select_language
 from tracker.limits import token_link
 from tracker.models import Organization, OutboxEvent, OutboxSubject
 from tracker.services import notifications
@@ -50,7 +50,7 @@ def _feed(kind: str, ident: str) -> Response:
     seconds = current_app.config.get("FEED_CACHE_SECONDS", 0)
     if current_app.config["SESSION_COOKIE_NAME"] in request.cookies:
         seconds = 0
-    cache_key = (request.host, request.path, current_language())  # a feed is written in the reader's language
+    cache_key = (request.host, request.path, select_language())  # a feed is written in the reader's language (chosen without building a Babel locale, as the page cache does)
     hit = _feed_cache.get(cache_key) if seconds else None
     now = time.monotonic()
     if hit is None or hit[0] < now:
