@@ -3,6 +3,7 @@ import csv
 import io
 import json
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Response, abort, current_app, g, request
 from flask_login import current_user
@@ -59,6 +60,15 @@ def owned_or_404(model, ident: int):
     if row.organization_id != current_user.organization_id:
         abort(404)
     return row
+
+
+def same_site_path(target: str | None, fallback: str) -> str:
+    """``target`` when it is a path on this site, else ``fallback``: a ?next= never sends a visitor
+    to another host (//evil.example, https://..., javascript:...)."""
+    target = target or ""
+    if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+        return fallback
+    return target
 
 
 def page_number() -> int:

@@ -1,5 +1,4 @@
 """Sign in and sign out, and a member's own password."""
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from tracker.accounts.forms import ChangePasswordForm, LoginForm, LogoutForm
 from tracker.limits import failed_sign_in, limiter, login_limit
 from tracker.services import accounts
+from tracker.web import same_site_path
 
 bp = Blueprint("accounts", __name__)
 
@@ -31,13 +31,9 @@ def login():
             flash(_("That e-mail and password do not match an active account."), "error")
         else:
             _sign_in(member, remember=form.remember.data)
-            target = request.args.get("next", "")
-            # Only same-site paths: never send a member to another host after sign-in. Without
-            # one, a member lands on their own page: what needs them.
-            if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
-                target = url_for("main.me")
             flash(_("Signed in as %(name)s.", name=member.name), "info")
-            return redirect(target)
+            # Without a next, a member lands on their own page: what needs them.
+            return redirect(same_site_path(request.args.get("next"), url_for("main.me")))
     return render_template("accounts/login.html", form=form)
 
 

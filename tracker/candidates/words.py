@@ -14,11 +14,6 @@ def decision_name(decision: str) -> str:
             "withdrawn": _("withdrawn")}.get(decision, decision)
 
 
-def pledge_status_name(status: str) -> str:
-    return {"pending": _("pending"), "signed": _("signed"), "broken": _("broken"),
-            "withdrawn": _("withdrawn")}.get(status, status)
-
-
 def answer_name(answer: str | None) -> str:
     """A questionnaire answer: a stance on a plank (support, partial, oppose) or yes/partly/no."""
     return {"support": _("support"), "partial": _("partly"), "oppose": _("oppose"), "yes": _("yes"),
@@ -39,7 +34,7 @@ def dated(value, english_format: str) -> str:
 
 
 def register(bp) -> None:
-    for function in (decision_name, pledge_status_name, answer_name, dated):
+    for function in (decision_name, answer_name, dated):
         bp.add_app_template_global(function)
 
 

@@ -1,6 +1,4 @@
 """The home page: what this is, and where to go."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -10,7 +8,7 @@ from tracker.scorecards import queries as scorecard_queries
 from tracker.services import ballots as ballot_service
 from tracker.services import health, overview
 from tracker.i18n import LANGUAGE_COOKIE, LANGUAGES
-from tracker.web import current_organization, role_required
+from tracker.web import current_organization, role_required, same_site_path
 
 bp = Blueprint("main", __name__)
 
@@ -28,11 +26,7 @@ def set_language(code: str):
     A plain link (no form), so it works without JavaScript and sets no session."""
     if code not in LANGUAGES:
         abort(404)
-    target = request.args.get("next", "")
-    # Only same-site paths, as after sign-in.
-    if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
-        target = url_for("main.home")
-    response = redirect(target)
+    response = redirect(same_site_path(request.args.get("next"), url_for("main.home")))
     response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
                         secure=current_app.config.get("SESSION_COOKIE_SECURE", False), httponly=True)
     return response

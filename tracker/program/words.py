@@ -1,12 +1,9 @@
-"""The program's stored codes (tiers, proposal kinds and statuses, version statuses) in the reader's
-language. The stored values and the pure cores stay English; templates call these globals."""
+"""The program's stored codes (proposal kinds and statuses, version statuses) in the reader's
+language (tiers, like other shared codes, through scorecards.words.score_word). The stored values
+and the pure cores stay English; templates call these globals."""
 from flask_babel import gettext as _
 
 from tracker.candidates.words import dated
-
-
-def tier_name(tier: str) -> str:
-    return {"minimum": _("minimum"), "maximum": _("maximum")}.get(tier, tier)
 
 
 def proposal_status_name(status: str) -> str:
@@ -25,5 +22,5 @@ def change_kind_name(kind: str) -> str:
 
 
 def register(bp) -> None:
-    for function in (tier_name, proposal_status_name, proposal_kind_name, change_kind_name, dated):
+    for function in (proposal_status_name, proposal_kind_name, change_kind_name, dated):
         bp.add_app_template_global(function)

@@ -391,7 +391,6 @@ def points_filter(value) -> str:
 
 bp.add_app_template_global(words.score_word, "score_word")
 bp.add_app_template_global(words.donor_class_word, "donor_class_word")
-bp.add_app_template_global(words.proposal_status_word, "proposal_status_word")
 bp.add_app_template_global(words.vote_reason, "vote_reason")
 
 

@@ -63,13 +63,6 @@ def donor_class_word(code) -> str:
     return _donor_classes().get(code, str(code).replace("_", " "))
 
 
-def proposal_status_word(code) -> str:
-    """A program proposal's status in the reader's language (English: underscores as spaces)."""
-    words = {"open": _("open"), "on_ballot": _("on ballot"), "passed": _("passed"), "adopted": _("adopted"),
-             "rejected": _("rejected"), "withdrawn": _("withdrawn")}
-    return words.get(code, str(code).replace("_", " "))
-
-
 def official_captions(data: dict, name: str) -> None:
     """Word the captions of an official's page tables in the reader's language (the page only:
     downloads keep queries' English captions)."""
