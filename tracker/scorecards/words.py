@@ -2,13 +2,25 @@
 language. The pure cores keep their English codes; this view-layer table words them at render
 time, so it must be called inside a request (or an app context)."""
 import re
+from functools import lru_cache
 
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 
 def _words() -> dict[str, str]:
-    # Built per call so each message is translated into the current request's language.
+    return _words_in(str(get_locale()))
+
+
+def _donor_classes() -> dict[str, str]:
+    return _donor_classes_in(str(get_locale()))
+
+
+# One table per language, built on first use: a table row calls score_word for each of its codes,
+# and building the table (about 50 catalogue lookups) per call cost 0.26 ms, 0.1 s on a roll call
+# of 435 votes. The argument only keys the cache: the lookups read the current locale, which it names.
+@lru_cache(maxsize=8)
+def _words_in(language: str) -> dict[str, str]:
     return {
         # Vote positions (imports/vote_options.POSITIONS).
         "yes": _("yes"), "no": _("no"), "abstain": _("abstain"), "present": _("present"),
@@ -35,7 +47,8 @@ def _words() -> dict[str, str]:
     }
 
 
-def _donor_classes() -> dict[str, str]:
+@lru_cache(maxsize=8)
+def _donor_classes_in(language: str) -> dict[str, str]:
     return {
         "individual": _("individual"), "candidate_self": _("candidate self"),
         "corporate_pac": _("corporate pac"), "corp_nonstock_pac": _("corp nonstock pac"),
